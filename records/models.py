@@ -1,0 +1,324 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from records.validators import validate_half_days
+from unions.models import Cadre, Department, GrassrootsUnion
+from unions.roles import cadre_of, headed_department, sees_everything
+
+
+class ContactForm(models.TextChoices):
+    """The "4" forms of contact (联系形式) of the 443 system."""
+
+    ON_SITE = "on_site", _("On-site visit and research")
+    FACE_TO_FACE = "face_to_face", _("Face-to-face talks with union cadres and workers")
+    DISCUSSION = "discussion", _("Joint discussion to move union work forward")
+    REMOTE = "remote", _("Phone, WeChat and other quick means")
+
+
+class ContentArea(models.TextChoices):
+    """The "4" content areas (主要内容); a record may cover several."""
+
+    NEEDS = "needs", _("Understand workers' needs")
+    POLICY = "policy", _("Policy research and publicity")
+    PROBLEMS = "problems", _("Negotiate and solve problems")
+    SELF = "self", _("Strengthen our own work")
+
+
+# Each content area is one boolean column, so counting records per area is a plain aggregate
+# on every database (a JSON or array column could not be filtered the same way on SQLite).
+CONTENT_AREA_FIELDS = {
+    ContentArea.NEEDS: "area_needs",
+    ContentArea.POLICY: "area_policy",
+    ContentArea.PROBLEMS: "area_problems",
+    ContentArea.SELF: "area_self",
+}
+
+INTEGRITY_CHOICES = [(False, _("Declined")), (True, _("Accepted"))]
+INTEGRITY_FIELDS = ("transport_accepted", "gifts_accepted", "banquet_accepted")
+
+
+class VisitRecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The records `user` may read: a cadre their own, a department head their department's,
+        the organization department and administrators all of them."""
+        if sees_everything(user):
+            return self
+        scope = Q(pk__in=[])
+        cadre = cadre_of(user)
+        if cadre is not None:
+            scope |= Q(cadre=cadre)
+        department = headed_department(user)
+        if department is not None:
+            scope |= Q(cadre__department=department)
+        return self.filter(scope)
+
+    def filed(self):
+        return self.filter(status=VisitRecord.Status.FILED)
+
+    def for_year(self, year: int):
+        return self.filter(start_date__year=year)
+
+    def integrity_exceptions(self):
+        return self.filter(
+            Q(transport_accepted=True) | Q(gifts_accepted=True) | Q(banquet_accepted=True)
+        )
+
+
+class VisitRecord(models.Model):
+    """A work record sheet (工作记录单): one contact of a cadre with a grassroots union."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FILED = "filed", _("Filed")
+        RETURNED = "returned", _("Returned for revision")
+
+    cadre = models.ForeignKey(
+        Cadre, on_delete=models.PROTECT, related_name="records", verbose_name=_("cadre")
+    )
+    union = models.ForeignKey(
+        GrassrootsUnion, on_delete=models.PROTECT, related_name="records",
+        verbose_name=_("grassroots union"),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    days = models.DecimalField(
+        _("working days"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(Decimal("0")), validate_half_days],
+        help_text=_("In half-day steps; a phone or WeChat contact may count 0."),
+    )
+    contact_form = models.CharField(
+        _("form of contact"), max_length=16, choices=ContactForm.choices
+    )
+    area_needs = models.BooleanField(ContentArea.NEEDS.label, default=False)
+    area_policy = models.BooleanField(ContentArea.POLICY.label, default=False)
+    area_problems = models.BooleanField(ContentArea.PROBLEMS.label, default=False)
+    area_self = models.BooleanField(ContentArea.SELF.label, default=False)
+    questions_prepared = models.TextField(_("questions prepared"), blank=True)
+    people_met = models.TextField(_("people met"), blank=True)
+    workers_met = models.PositiveIntegerField(_("number of workers met"), default=0)
+    needs_and_opinions = models.TextField(_("workers' needs and opinions"), blank=True)
+    policies_publicised = models.TextField(_("policies publicised"), blank=True)
+    actions_on_spot = models.TextField(_("what was done on the spot"), blank=True)
+    transport_accepted = models.BooleanField(
+        _("transport from the grassroots"), null=True, choices=INTEGRITY_CHOICES
+    )
+    gifts_accepted = models.BooleanField(
+        _("gifts from the grassroots"), null=True, choices=INTEGRITY_CHOICES
+    )
+    banquet_accepted = models.BooleanField(
+        _("banquets from the grassroots"), null=True, choices=INTEGRITY_CHOICES
+    )
+    integrity_explanation = models.TextField(_("explanation of the exception"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("historical work record sheet"))
+    objects = VisitRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("work record sheet")
+        verbose_name_plural = _("work record sheets")
+        constraints = [
+            models.CheckConstraint(condition=Q(days__gte=0), name="record_days_not_negative"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="record_end_not_before_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["cadre", "status", "start_date"]),
+            models.Index(fields=["union", "start_date"]),
+            models.Index(fields=["status", "start_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.start_date:%Y-%m-%d} {self.union} · {self.cadre}"
+
+    @property
+    def content_areas(self) -> list[ContentArea]:
+        return [area for area, field in CONTENT_AREA_FIELDS.items() if getattr(self, field)]
+
+    @property
+    def has_integrity_exception(self) -> bool:
+        return any(getattr(self, field) for field in INTEGRITY_FIELDS)
+
+
+class ProblemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The problems `user` may read: a cadre those they raised or that were sent to them as
+        the leader; a department head their department's and those transferred to it; the
+        organization department and administrators all of them."""
+        if sees_everything(user):
+            return self
+        scope = Q(pk__in=[])
+        cadre = cadre_of(user)
+        if cadre is not None:
+            scope |= Q(record__cadre=cadre) | Q(leader=cadre)
+        department = headed_department(user)
+        if department is not None:
+            scope |= Q(record__cadre__department=department) | Q(department=department)
+        return self.filter(scope)
+
+    def open(self):
+        return self.exclude(status=Problem.Status.CLOSED)
+
+
+class Problem(models.Model):
+    """A problem raised on a record sheet: solved on the spot, or transferred for an answer
+    that goes back to the grassroots."""
+
+    class Category(models.TextChoices):
+        LABOUR_RELATIONS = "labour_relations", _("Labour relations")
+        WAGES = "wages", _("Wages and benefits")
+        SAFETY = "safety", _("Occupational safety")
+        WELFARE = "welfare", _("Workers' welfare and daily life")
+        UNION_BUILDING = "union_building", _("Union organization building")
+        POLICY = "policy", _("Policy enquiry")
+        OTHER = "other", _("Other")
+
+    class Resolution(models.TextChoices):
+        ON_SPOT = "on_spot", _("Solved on the spot")
+        TRANSFER = "transfer", _("Needs transfer")
+
+    class Status(models.TextChoices):
+        RAISED = "raised", _("Raised")
+        TRANSFERRED = "transferred", _("Transferred")
+        ACCEPTED = "accepted", _("Accepted")
+        ANSWERED = "answered", _("Answered")
+        FED_BACK = "fed_back", _("Fed back")
+        CLOSED = "closed", _("Closed")
+
+    class FeedbackMethod(models.TextChoices):
+        VISIT = "visit", _("Visit")
+        PHONE = "phone", _("Phone")
+        MEETING = "meeting", _("Meeting")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        BASICALLY = "basically", _("Basically satisfied")
+        UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+    record = models.ForeignKey(
+        "records.VisitRecord", on_delete=models.CASCADE, related_name="problems",
+        verbose_name=_("work record sheet"),
+    )
+    description = models.TextField(_("description"))
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.OTHER
+    )
+    resolution = models.CharField(
+        _("handling"), max_length=10, choices=Resolution.choices, default=Resolution.ON_SPOT
+    )
+    action_on_spot = models.TextField(_("what was done on the spot"), blank=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="problems",
+        verbose_name=_("transferred to department"),
+    )
+    leader = models.ForeignKey(
+        Cadre, on_delete=models.PROTECT, null=True, blank=True, related_name="problems_to_answer",
+        verbose_name=_("transferred to leader"),
+    )
+    urgent = models.BooleanField(_("urgent"), default=False)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("answered by"),
+    )
+    feedback_on = models.DateField(_("feedback date"), null=True, blank=True)
+    feedback_method = models.CharField(
+        _("feedback method"), max_length=10, choices=FeedbackMethod.choices, blank=True
+    )
+    feedback_by = models.ForeignKey(
+        Cadre, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("feedback given by"),
+    )
+    satisfaction = models.CharField(
+        _("grassroots' satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.RAISED, db_index=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("historical problem"))
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+        constraints = [
+            # A problem that is with a department (or answered by one) names that department.
+            models.CheckConstraint(
+                condition=~Q(status__in=["transferred", "accepted", "answered"])
+                | Q(department__isnull=False),
+                name="problem_in_transfer_has_department",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["department", "status", "deadline"]),
+            models.Index(fields=["status", "deadline"]),
+        ]
+
+    def __str__(self):
+        return self.description[:40]
+
+
+class ProblemEvent(models.Model):
+    """One step in a problem's timeline: who did what, when, from which status to which."""
+
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, related_name="events", verbose_name=_("problem")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(
+        _("from"), max_length=12, choices=Problem.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=12, choices=Problem.Status.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("problem event")
+        verbose_name_plural = _("problem events")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class CalendarDay(models.Model):
+    """An administrator's override of the statutory working-day calendar for one date."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d}"

@@ -1,0 +1,94 @@
+"""Personas for every role, as the tests' shared cast.
+
+alice   — a cadre of the 宣传教育部 (the owner of most records in the tests)
+bob     — another cadre of another department
+carol   — head of alice's department (also a cadre herself)
+olivia  — the organization department (组织人事部)
+"""
+
+import pytest
+import time_machine
+from django.db import connection
+
+from tests.factories import PASSWORD, CadreFactory, DepartmentFactory, UserFactory
+from unions.models import Cadre
+from unions.roles import Role
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    """Every test runs on a fixed day unless it travels elsewhere: Tuesday 2026-11-24."""
+    with time_machine.travel("2026-11-24 10:00 +0800", tick=False):
+        yield
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(name="宣传教育部", units_per_cadre=2)
+
+
+@pytest.fixture
+def other_department(db):
+    return DepartmentFactory(name="法律工作部", units_per_cadre=2)
+
+
+@pytest.fixture
+def lead_department(db):
+    return DepartmentFactory(name="组织人事部", is_lead=True)
+
+
+@pytest.fixture
+def alice(department):
+    return CadreFactory(name="李爱丽", department=department, user__username="alice")
+
+
+@pytest.fixture
+def bob(other_department):
+    return CadreFactory(name="王博", department=other_department, user__username="bob")
+
+
+@pytest.fixture
+def carol(department):
+    return CadreFactory(
+        name="陈卡罗",
+        department=department,
+        rank=Cadre.Rank.DIVISION,
+        title="部长",
+        user__username="carol",
+        user__roles=[Role.CADRE, Role.DEPARTMENT_HEAD],
+    )
+
+
+@pytest.fixture
+def olivia(lead_department):
+    return CadreFactory(
+        name="欧丽娅",
+        department=lead_department,
+        rank=Cadre.Rank.DIVISION,
+        title="组织部长",
+        user__username="olivia",
+        user__roles=[Role.CADRE, Role.ORGANIZATION],
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a user (or a cadre's user)."""
+
+    def _login(who):
+        user = getattr(who, "user", who)
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are only proven on PostgreSQL (select_for_update is a no-op on SQLite)")

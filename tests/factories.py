@@ -1,0 +1,140 @@
+"""factory_boy factories, one per model. Credit codes are generated valid (GB 32100-2015)."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from liaison.models import LiaisonAssignment, QuarterlyMeeting
+from records.models import CalendarDay, ContactForm, Problem, ProblemEvent, VisitRecord
+from unions.models import Cadre, Department, GrassrootsUnion, Street
+from unions.roles import Role
+from unions.validators import credit_code_check_character
+
+PASSWORD = "Liaison-test-2026"
+
+
+def make_credit_code(n: int) -> str:
+    """A valid unified social credit code, distinct for every n."""
+    first17 = f"91110102{n:09d}"
+    return first17 + credit_code_check_character(first17)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*(Group.objects.get(name=Role(r).group_name) for r in extracted))
+        if create:
+            self.save()
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"部室{n}")
+    order = factory.Sequence(lambda n: n)
+    units_per_cadre = 2
+
+
+class CadreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cadre
+
+    user = factory.SubFactory(UserFactory, roles=[Role.CADRE])
+    name = factory.Sequence(lambda n: f"干部{n}")
+    staff_number = factory.Sequence(lambda n: f"XC{n:05d}")
+    department = factory.SubFactory(DepartmentFactory)
+    rank = Cadre.Rank.STAFF
+    title = "科员"
+    phone = "010-66000000"
+
+
+class GrassrootsUnionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GrassrootsUnion
+
+    name = factory.Sequence(lambda n: f"基层工会{n}")
+    credit_code = factory.Sequence(make_credit_code)
+    kind = GrassrootsUnion.Kind.DIRECT
+    street = Street.XINJIEKOU
+    member_count = 50
+
+
+class LiaisonAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LiaisonAssignment
+
+    cadre = factory.SubFactory(CadreFactory)
+    union = factory.SubFactory(GrassrootsUnionFactory)
+    year = 2026
+
+
+class VisitRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisitRecord
+
+    cadre = factory.SubFactory(CadreFactory)
+    union = factory.SubFactory(GrassrootsUnionFactory)
+    start_date = datetime.date(2026, 3, 10)
+    end_date = factory.SelfAttribute("start_date")
+    days = Decimal("1.0")
+    contact_form = ContactForm.ON_SITE
+    area_needs = True
+    questions_prepared = "职工对食堂和通勤有什么意见？"
+    people_met = "工会主席、一线职工代表"
+    workers_met = 8
+    transport_accepted = False
+    gifts_accepted = False
+    banquet_accepted = False
+    status = VisitRecord.Status.FILED
+
+
+class ProblemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Problem
+
+    record = factory.SubFactory(VisitRecordFactory)
+    description = "职工反映加班费计算不清"
+    category = Problem.Category.WAGES
+    resolution = Problem.Resolution.ON_SPOT
+    status = Problem.Status.CLOSED
+
+
+class ProblemEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProblemEvent
+
+    problem = factory.SubFactory(ProblemFactory)
+    action = "raise"
+    to_status = Problem.Status.RAISED
+
+
+class CalendarDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarDay
+        django_get_or_create = ("date",)
+
+    date = datetime.date(2026, 10, 1)
+    is_working_day = False
+
+
+class QuarterlyMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuarterlyMeeting
+
+    year = 2026
+    quarter = 3
+    date = datetime.date(2026, 9, 25)

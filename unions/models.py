@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from unions.validators import validate_credit_code
+
+
+class Department(models.Model):
+    """A department of the federation's office (机关各部室)."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_lead = models.BooleanField(
+        _("lead department"),
+        default=False,
+        help_text=_("The Organization & Personnel Department, which leads the programme."),
+    )
+    units_per_cadre = models.PositiveSmallIntegerField(
+        _("units per cadre"),
+        default=1,
+        help_text=_("How many grassroots unions each non-leader cadre of this department contacts."),
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_lead"], condition=Q(is_lead=True), name="one_lead_department"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CadreQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def leaders(self):
+        return self.filter(rank__in=Cadre.LEADER_RANKS)
+
+
+class Cadre(models.Model):
+    """A cadre of the federation's office (机关干部), with one login."""
+
+    class Rank(models.TextChoices):
+        BUREAU = "bureau", _("bureau level")
+        DIVISION = "division", _("division level")
+        SECTION = "section", _("section level")
+        STAFF = "staff", _("staff")
+
+    # 处级及以上领导干部: these ranks hold 4 contact units each.
+    LEADER_RANKS = (Rank.BUREAU, Rank.DIVISION)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cadre",
+        verbose_name=_("login"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    staff_number = models.CharField(_("staff number"), max_length=20, unique=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="cadres", verbose_name=_("department")
+    )
+    rank = models.CharField(_("rank"), max_length=10, choices=Rank.choices, default=Rank.STAFF)
+    title = models.CharField(_("title"), max_length=50, blank=True)
+    phone = models.CharField(_("office phone"), max_length=30, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["department__order", "name"]
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_leader(self) -> bool:
+        """处级及以上: a division-level-or-above leader."""
+        return self.rank in self.LEADER_RANKS
+
+    @property
+    def unit_quota(self) -> int:
+        """How many contact units this cadre should hold. Reads `department` (a query if not
+        selected)."""
+        return settings.LEADER_UNITS if self.is_leader else self.department.units_per_cadre
+
+
+class Street(models.TextChoices):
+    """The 15 sub-district offices (街道) of Xicheng District."""
+
+    XICHANGANJIE = "xichanganjie", _("Xichang'anjie")
+    XINJIEKOU = "xinjiekou", _("Xinjiekou")
+    YUETAN = "yuetan", _("Yuetan")
+    ZHANLANLU = "zhanlanlu", _("Zhanlanlu")
+    DESHENG = "desheng", _("Desheng")
+    JINRONGJIE = "jinrongjie", _("Jinrongjie")
+    SHICHAHAI = "shichahai", _("Shichahai")
+    DASHILAR = "dashilar", _("Dashilar")
+    TIANQIAO = "tianqiao", _("Tianqiao")
+    CHUNSHU = "chunshu", _("Chunshu")
+    TAORANTING = "taoranting", _("Taoranting")
+    GUANGANMENNEI = "guanganmennei", _("Guang'anmennei")
+    NIUJIE = "niujie", _("Niujie")
+    BAIZHIFANG = "baizhifang", _("Baizhifang")
+    GUANGANMENWAI = "guanganmenwai", _("Guang'anmenwai")
+
+
+class GrassrootsUnionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class GrassrootsUnion(models.Model):
+    """A grassroots union (基层工会) the federation's cadres contact."""
+
+    class Kind(models.TextChoices):
+        DIRECT = "direct", _("directly affiliated")
+        NON_PUBLIC = "non_public", _("non-public enterprise")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=100)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.DIRECT)
+    street = models.CharField(_("street"), max_length=16, choices=Street.choices)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    chair = models.CharField(_("union chair"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    member_count = models.PositiveIntegerField(_("members"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = GrassrootsUnionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("grassroots union")
+        verbose_name_plural = _("grassroots unions")
+        indexes = [models.Index(fields=["street", "name"])]
+
+    def __str__(self):
+        return self.name
