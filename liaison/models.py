@@ -27,13 +27,19 @@ class LiaisonAssignment(models.Model):
         Cadre, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("cadre")
     )
     union = models.ForeignKey(
-        GrassrootsUnion, on_delete=models.PROTECT, related_name="assignments",
+        GrassrootsUnion,
+        on_delete=models.PROTECT,
+        related_name="assignments",
         verbose_name=_("grassroots union"),
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("assigned by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
     ended_at = models.DateField(_("ended on"), null=True, blank=True)
@@ -68,9 +74,7 @@ class QuarterlyMeeting(models.Model):
     """The quarterly work meeting (季度例会) that takes up the grassroots' problems."""
 
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
-    quarter = models.PositiveSmallIntegerField(
-        _("quarter"), choices=QUARTER_CHOICES
-    )
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=QUARTER_CHOICES)
     date = models.DateField(_("meeting date"))
     attendees = models.ManyToManyField(
         Cadre, blank=True, related_name="meetings", verbose_name=_("attendees")
@@ -78,8 +82,12 @@ class QuarterlyMeeting(models.Model):
     other_attendees = models.CharField(_("other attendees"), max_length=200, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -95,5 +103,6 @@ class QuarterlyMeeting(models.Model):
 
     def __str__(self):
         return _("%(year)s Q%(quarter)s quarterly meeting") % {
-            "year": self.year, "quarter": self.quarter
+            "year": self.year,
+            "quarter": self.quarter,
         }

@@ -38,11 +38,15 @@ def cadre_year_summary(cadre: Cadre, year: int) -> dict:
         .select_related("union")
         .order_by("ended_at", "union__name")
     )
-    totals = VisitRecord.objects.filter(cadre=cadre).for_year(year).aggregate(
-        days=Coalesce(Sum("days", filter=Q(status=VisitRecord.Status.FILED)), ZERO_DAYS),
-        filed=Count("pk", filter=Q(status=VisitRecord.Status.FILED)),
-        drafts=Count("pk", filter=Q(status=VisitRecord.Status.DRAFT)),
-        returned=Count("pk", filter=Q(status=VisitRecord.Status.RETURNED)),
+    totals = (
+        VisitRecord.objects.filter(cadre=cadre)
+        .for_year(year)
+        .aggregate(
+            days=Coalesce(Sum("days", filter=Q(status=VisitRecord.Status.FILED)), ZERO_DAYS),
+            filed=Count("pk", filter=Q(status=VisitRecord.Status.FILED)),
+            drafts=Count("pk", filter=Q(status=VisitRecord.Status.DRAFT)),
+            returned=Count("pk", filter=Q(status=VisitRecord.Status.RETURNED)),
+        )
     )
     target = Decimal(settings.ANNUAL_DAYS_TARGET)
     return {

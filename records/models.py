@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from records.validators import validate_half_days
@@ -39,7 +40,10 @@ CONTENT_AREA_FIELDS = {
     ContentArea.SELF: "area_self",
 }
 
-INTEGRITY_CHOICES = [(False, _("Declined")), (True, _("Accepted"))]
+INTEGRITY_CHOICES = [
+    (False, pgettext_lazy("integrity", "Declined")),
+    (True, pgettext_lazy("integrity", "Accepted")),
+]
 INTEGRITY_FIELDS = ("transport_accepted", "gifts_accepted", "banquet_accepted")
 
 
@@ -82,7 +86,9 @@ class VisitRecord(models.Model):
         Cadre, on_delete=models.PROTECT, related_name="records", verbose_name=_("cadre")
     )
     union = models.ForeignKey(
-        GrassrootsUnion, on_delete=models.PROTECT, related_name="records",
+        GrassrootsUnion,
+        on_delete=models.PROTECT,
+        related_name="records",
         verbose_name=_("grassroots union"),
     )
     start_date = models.DateField(_("start date"))
@@ -197,7 +203,7 @@ class Problem(models.Model):
     class Status(models.TextChoices):
         RAISED = "raised", _("Raised")
         TRANSFERRED = "transferred", _("Transferred")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("problem status", "Accepted")
         ANSWERED = "answered", _("Answered")
         FED_BACK = "fed_back", _("Fed back")
         CLOSED = "closed", _("Closed")
@@ -213,7 +219,9 @@ class Problem(models.Model):
         UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
     record = models.ForeignKey(
-        "records.VisitRecord", on_delete=models.CASCADE, related_name="problems",
+        "records.VisitRecord",
+        on_delete=models.CASCADE,
+        related_name="problems",
         verbose_name=_("work record sheet"),
     )
     description = models.TextField(_("description"))
@@ -225,11 +233,19 @@ class Problem(models.Model):
     )
     action_on_spot = models.TextField(_("what was done on the spot"), blank=True)
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="problems",
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
         verbose_name=_("transferred to department"),
     )
     leader = models.ForeignKey(
-        Cadre, on_delete=models.PROTECT, null=True, blank=True, related_name="problems_to_answer",
+        Cadre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems_to_answer",
         verbose_name=_("transferred to leader"),
     )
     urgent = models.BooleanField(_("urgent"), default=False)
@@ -237,15 +253,23 @@ class Problem(models.Model):
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("answered by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
     )
     feedback_on = models.DateField(_("feedback date"), null=True, blank=True)
     feedback_method = models.CharField(
         _("feedback method"), max_length=10, choices=FeedbackMethod.choices, blank=True
     )
     feedback_by = models.ForeignKey(
-        Cadre, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Cadre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("feedback given by"),
     )
     satisfaction = models.CharField(
@@ -288,8 +312,12 @@ class ProblemEvent(models.Model):
         Problem, on_delete=models.CASCADE, related_name="events", verbose_name=_("problem")
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     action = models.CharField(_("action"), max_length=30)

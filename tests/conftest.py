@@ -91,4 +91,6 @@ def login(client):
 @pytest.fixture
 def postgres_only():
     if connection.vendor != "postgresql":
-        pytest.skip("row locks are only proven on PostgreSQL (select_for_update is a no-op on SQLite)")
+        pytest.skip(
+            "row locks are only proven on PostgreSQL (select_for_update is a no-op on SQLite)"
+        )

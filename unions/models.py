@@ -19,7 +19,9 @@ class Department(models.Model):
     units_per_cadre = models.PositiveSmallIntegerField(
         _("units per cadre"),
         default=1,
-        help_text=_("How many grassroots unions each non-leader cadre of this department contacts."),
+        help_text=_(
+            "How many grassroots unions each non-leader cadre of this department contacts."
+        ),
     )
 
     class Meta:
@@ -57,7 +59,9 @@ class Cadre(models.Model):
     LEADER_RANKS = (Rank.BUREAU, Rank.DIVISION)
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cadre",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cadre",
         verbose_name=_("login"),
     )
     name = models.CharField(_("name"), max_length=50)

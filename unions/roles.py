@@ -74,9 +74,7 @@ def cadre_of(user):
     if not hasattr(user, "_liaison_cadre"):
         from unions.models import Cadre
 
-        user._liaison_cadre = (
-            Cadre.objects.select_related("department").filter(user=user).first()
-        )
+        user._liaison_cadre = Cadre.objects.select_related("department").filter(user=user).first()
     return user._liaison_cadre
 
 
