@@ -1,0 +1,192 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from records.models import CalendarDay, Problem, ProblemEvent, VisitRecord
+
+
+class IntegrityExceptionFilter(admin.SimpleListFilter):
+    """Records where the cadre accepted transport, gifts or a banquet from the grassroots."""
+
+    title = _("integrity exception")
+    parameter_name = "integrity_exception"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        exceptions = queryset.integrity_exceptions()
+        if self.value() == "yes":
+            return exceptions
+        if self.value() == "no":
+            return queryset.exclude(pk__in=exceptions.values("pk"))
+        return queryset
+
+
+class ProblemInline(admin.StackedInline):
+    model = Problem
+    extra = 0
+    show_change_link = True
+    # The answer and the feedback are filled in on the problem's own page.
+    fields = [
+        "description",
+        "category",
+        "resolution",
+        "action_on_spot",
+        "department",
+        "leader",
+        "urgent",
+        "deadline",
+        "status",
+    ]
+    autocomplete_fields = ["department", "leader"]
+
+
+@admin.register(VisitRecord)
+class VisitRecordAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "start_date",
+        "union",
+        "cadre",
+        "days",
+        "contact_form",
+        "areas",
+        "integrity_exception",
+        "status",
+    ]
+    list_filter = [
+        "status",
+        "contact_form",
+        IntegrityExceptionFilter,
+        "cadre__department",
+        "union__street",
+    ]
+    list_select_related = ["union", "cadre"]
+    search_fields = ["union__name", "union__credit_code", "cadre__name", "cadre__staff_number"]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["cadre", "union"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ProblemInline]
+    fieldsets = [
+        (None, {"fields": ["cadre", "union", ("start_date", "end_date"), "days", "contact_form"]}),
+        (
+            _("Content areas"),
+            {"fields": ["area_needs", "area_policy", "area_problems", "area_self"]},
+        ),
+        (
+            _("The contact"),
+            {
+                "fields": [
+                    "questions_prepared",
+                    "people_met",
+                    "workers_met",
+                    "needs_and_opinions",
+                    "policies_publicised",
+                    "actions_on_spot",
+                ]
+            },
+        ),
+        (
+            _("Integrity"),
+            {
+                "fields": [
+                    "transport_accepted",
+                    "gifts_accepted",
+                    "banquet_accepted",
+                    "integrity_explanation",
+                ]
+            },
+        ),
+        (
+            _("Filing"),
+            {"fields": ["status", "filed_at", "return_reason", "created_at", "updated_at"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # A record's name includes its union and cadre; the autocomplete of a problem's record
+        # lists records from here, where list_select_related does not reach.
+        return super().get_queryset(request).select_related("union", "cadre")
+
+    @admin.display(description=_("Content areas"))
+    def areas(self, record):
+        return ", ".join(str(area.label) for area in record.content_areas)
+
+    @admin.display(description=_("integrity exception"), boolean=True)
+    def integrity_exception(self, record):
+        return record.has_integrity_exception
+
+
+class ProblemEventInline(admin.TabularInline):
+    """The problem's timeline, read-only: it is the audit trail of the problem."""
+
+    model = ProblemEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "action", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Problem)
+class ProblemAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "union",
+        "cadre",
+        "category",
+        "resolution",
+        "department",
+        "leader",
+        "deadline",
+        "urgent",
+        "status",
+    ]
+    list_filter = ["status", "category", "resolution", "urgent", "department"]
+    list_select_related = ["record__union", "record__cadre", "department", "leader"]
+    search_fields = ["description", "record__union__name", "record__cadre__name"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["record", "department", "leader", "answered_by", "feedback_by"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ProblemEventInline]
+
+    @admin.display(description=_("grassroots union"), ordering="record__union__name")
+    def union(self, problem):
+        return problem.record.union
+
+    @admin.display(description=_("cadre"), ordering="record__cadre__name")
+    def cadre(self, problem):
+        return problem.record.cadre
+
+
+@admin.register(ProblemEvent)
+class ProblemEventAdmin(admin.ModelAdmin):
+    """Read-only: the timeline is an audit trail, written only by the problem's services."""
+
+    list_display = ["at", "problem", "action", "from_status", "to_status", "actor"]
+    list_filter = ["to_status", "action"]
+    list_select_related = ["problem", "actor"]
+    search_fields = ["problem__description", "note", "actor__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_working_day", "note"]
+    list_filter = ["is_working_day"]
+    search_fields = ["note"]
+    date_hierarchy = "date"
