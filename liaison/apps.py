@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class LiaisonConfig(AppConfig):
     name = "liaison"
     verbose_name = _("443 contact points")
+
+    def ready(self):
+        from django.contrib import messages
+        from django.contrib.auth.signals import user_logged_out
+
+        def say_goodbye(sender, request, user, **kwargs):
+            messages.success(request, _("You have logged out."))
+
+        user_logged_out.connect(say_goodbye, dispatch_uid="liaison.say_goodbye", weak=False)

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from liaison import views
 
-admin.site.site_header = "西城区总工会 联系基层、服务职工"
-admin.site.site_title = "联系基层、服务职工"
-admin.site.index_title = "系统管理"
+admin.site.site_header = _("Xicheng District Federation of Trade Unions · Contact the grassroots")
+admin.site.site_title = _("Contact the grassroots, serve the workers")
+admin.site.index_title = _("System administration")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -129,3 +129,11 @@ def test_the_home_query_count_does_not_grow_with_records(
     LiaisonAssignmentFactory.create_batch(3, cadre=who)
     with django_assert_num_queries(with_one_row):
         assert client.get(HOME).status_code == 200
+
+
+def test_logging_out_returns_to_the_login_page_with_a_message(login, alice):
+    client = login(alice)
+    response = client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert "您已退出登录" in response.content.decode()
+    assert client.get(HOME).status_code == 302
