@@ -1,0 +1,131 @@
+"""The working-day calendar: is this date a working day, and who says so.
+
+One rule, in one place: an administrator's `CalendarDay` override first, then the statutory
+calendar of the `chinese_calendar` library (holidays and adjusted working days, 调休), then
+Monday–Friday for years the library does not cover yet (it raises NotImplementedError past its
+last year; new years arrive in a November release after the State Council's notice).
+"""
+
+import datetime
+from collections.abc import Iterator
+from enum import StrEnum
+
+import chinese_calendar
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from records.models import CalendarDay
+
+
+class Source(StrEnum):
+    OVERRIDE = "override"  # an administrator's CalendarDay
+    STATUTORY = "statutory"  # the chinese_calendar library
+    WEEKDAYS = "weekdays"  # Monday–Friday: an estimate for a year nobody has confirmed
+
+
+SOURCE_LABELS = {
+    Source.OVERRIDE: _("set by the administrator"),
+    Source.STATUTORY: _("statutory calendar"),
+    Source.WEEKDAYS: _("Monday to Friday (estimate)"),
+}
+
+
+def _statutory(date: datetime.date) -> bool | None:
+    try:
+        return chinese_calendar.is_workday(date)
+    except NotImplementedError:
+        return None
+
+
+def library_covers(year: int) -> bool:
+    return _statutory(datetime.date(year, 7, 1)) is not None
+
+
+def days_in(start: datetime.date, end: datetime.date) -> Iterator[datetime.date]:
+    for offset in range((end - start).days + 1):
+        yield start + datetime.timedelta(days=offset)
+
+
+class WorkingCalendar:
+    """Answers for every date of a span from one query for the overrides in that span."""
+
+    def __init__(self, start: datetime.date, end: datetime.date):
+        self.start, self.end = start, end
+        self.overrides = dict(
+            CalendarDay.objects.filter(date__range=(start, end)).values_list(
+                "date", "is_working_day"
+            )
+        )
+
+    def lookup(self, date: datetime.date) -> tuple[bool, Source]:
+        if not self.start <= date <= self.end:
+            raise ValueError(f"{date} is outside {self.start}–{self.end}")
+        if date in self.overrides:
+            return self.overrides[date], Source.OVERRIDE
+        statutory = _statutory(date)
+        if statutory is not None:
+            return statutory, Source.STATUTORY
+        return date.weekday() < 5, Source.WEEKDAYS
+
+    def is_working_day(self, date: datetime.date) -> bool:
+        return self.lookup(date)[0]
+
+    def working_days(self) -> list[datetime.date]:
+        return [date for date in days_in(self.start, self.end) if self.is_working_day(date)]
+
+    def count(self) -> int:
+        return len(self.working_days())
+
+    def estimated_years(self) -> list[int]:
+        """Years of the span answered by Monday–Friday alone: pages relying on them say so.
+        A year the administrator has entered overrides for counts as confirmed."""
+        override_years = {date.year for date in self.overrides}
+        return [
+            year
+            for year in range(self.start.year, self.end.year + 1)
+            if not library_covers(year) and year not in override_years
+        ]
+
+
+def is_working_day(date: datetime.date) -> bool:
+    return WorkingCalendar(date, date).is_working_day(date)
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days from `start` to `end`, both included."""
+    if end < start:
+        return 0
+    return WorkingCalendar(start, end).count()
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days after `start` (not counting `start` itself)."""
+    horizon = start + datetime.timedelta(days=days * 3 + 30)
+    calendar = WorkingCalendar(start, horizon)
+    later = [
+        d
+        for d in days_in(start + datetime.timedelta(days=1), horizon)
+        if calendar.is_working_day(d)
+    ]
+    return later[days - 1]
+
+
+@transaction.atomic
+def calendar_load_year(*, year: int) -> int:
+    """Copy the statutory calendar of `year` into `CalendarDay` rows, where it differs from
+    Monday–Friday (holidays on weekdays, working weekends), so the administrator can edit it.
+    Existing rows are left as they are. Returns the number of rows created."""
+    if not library_covers(year):
+        raise ValueError(year)
+    created = 0
+    for date in days_in(datetime.date(year, 1, 1), datetime.date(year, 12, 31)):
+        working = chinese_calendar.is_workday(date)
+        if working == (date.weekday() < 5):
+            continue
+        _on_holiday, name = chinese_calendar.get_holiday_detail(date)
+        note = str(name or "") if not working else f"{name or ''} 调休上班".strip()
+        _day, was_created = CalendarDay.objects.get_or_create(
+            date=date, defaults={"is_working_day": working, "note": note[:100]}
+        )
+        created += was_created
+    return created
