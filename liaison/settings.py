@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -72,6 +73,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the project's templates (templates/records/widgets/…).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "liaison.wsgi.application"
 
@@ -156,3 +160,11 @@ LOGGING = {
 LEADER_UNITS = 4
 # ... and every cadre's contact adds up to at least 21 working days a year.
 ANNUAL_DAYS_TARGET = 21
+# Count a contact on a rest day (weekend, holiday) as working days too. Off by default: such a
+# contact is filed with 0 days and the sheet says why.
+RECORDS_COUNT_REST_DAYS = env.bool("RECORDS_COUNT_REST_DAYS", default=False)
+# Attachments to a record sheet (photos, sign-in sheets): images and PDF, at most this size.
+RECORDS_ATTACHMENT_MAX_BYTES = env.int("RECORDS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# The union ids assigned to a cadre for a year. `records` must not import `liaison` (it sits
+# above), so the project names the function that answers; records calls it by this path.
+RECORDS_ASSIGNED_UNITS = "liaison.selectors.assigned_union_ids"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from records.models import CalendarDay, Problem, ProblemEvent, VisitRecord
+from records.models import Attachment, CalendarDay, Problem, ProblemEvent, VisitRecord
 
 
 class IntegrityExceptionFilter(admin.SimpleListFilter):
@@ -190,3 +190,26 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ["is_working_day"]
     search_fields = ["note"]
     date_hierarchy = "date"
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Files come in through the record sheet (content-checked); here they are looked at."""
+
+    list_display = ["original_name", "record", "content_type", "size", "uploaded_by", "uploaded_at"]
+    list_select_related = ["record__union", "record__cadre", "uploaded_by"]
+    list_filter = ["content_type"]
+    search_fields = ["original_name", "record__union__name", "record__cadre__name"]
+    date_hierarchy = "uploaded_at"
+    readonly_fields = [
+        "file",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    autocomplete_fields = ["record"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,4 +1,6 @@
+import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -92,8 +94,9 @@ class VisitRecord(models.Model):
         related_name="records",
         verbose_name=_("grassroots union"),
     )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    # Dates may be empty on a draft (a sheet prepared before the contact); filing needs them.
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
     days = models.DecimalField(
         _("working days"),
         max_digits=4,
@@ -103,7 +106,7 @@ class VisitRecord(models.Model):
         help_text=_("In half-day steps; a phone or WeChat contact may count 0."),
     )
     contact_form = models.CharField(
-        _("form of contact"), max_length=16, choices=ContactForm.choices
+        _("form of contact"), max_length=16, choices=ContactForm.choices, blank=True
     )
     area_needs = models.BooleanField(ContentArea.NEEDS.label, default=False)
     area_policy = models.BooleanField(ContentArea.POLICY.label, default=False)
@@ -125,6 +128,11 @@ class VisitRecord(models.Model):
         _("banquets from the grassroots"), null=True, choices=INTEGRITY_CHOICES
     )
     integrity_explanation = models.TextField(_("explanation of the exception"), blank=True)
+    outside_assignment = models.BooleanField(
+        _("not an assigned unit"),
+        default=False,
+        help_text=_("The union was not one of the cadre's contact units that year."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -153,7 +161,13 @@ class VisitRecord(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.start_date:%Y-%m-%d} {self.union} · {self.cadre}"
+        when = f"{self.start_date:%Y-%m-%d}" if self.start_date else "—"
+        return f"{when} {self.union} · {self.cadre}"
+
+    @property
+    def is_editable(self) -> bool:
+        """A filed sheet is read-only to its cadre until it is returned."""
+        return self.status != self.Status.FILED
 
     @property
     def content_areas(self) -> list[ContentArea]:
@@ -162,6 +176,60 @@ class VisitRecord(models.Model):
     @property
     def has_integrity_exception(self) -> bool:
         return any(getattr(self, field) for field in INTEGRITY_FIELDS)
+
+
+def attachment_path(attachment, filename: str) -> str:
+    # Never the uploader's file name on disk: a random name in a dated folder.
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"attachments/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Attachments of records `user` may read, and the user's own not yet attached."""
+        return self.filter(
+            Q(record__in=VisitRecord.objects.visible_to(user))
+            | Q(record__isnull=True, uploaded_by=user if user.is_authenticated else None)
+        )
+
+
+class Attachment(models.Model):
+    """A photo or scanned sign-in sheet of a contact. Uploaded files wait without a record
+    (pending) until the sheet they were chosen on is saved, so a form error loses none."""
+
+    record = models.ForeignKey(
+        VisitRecord,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("work record sheet"),
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 class ProblemQuerySet(models.QuerySet):

@@ -22,6 +22,12 @@ def _frozen_today():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files go to the test's own folder (parallel-safe, nothing left behind)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def department(db):
     return DepartmentFactory(name="宣传教育部", units_per_cadre=2)

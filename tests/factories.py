@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from liaison.models import LiaisonAssignment, QuarterlyMeeting
-from records.models import CalendarDay, ContactForm, Problem, ProblemEvent, VisitRecord
+from records.models import Attachment, CalendarDay, ContactForm, Problem, ProblemEvent, VisitRecord
 from unions.models import Cadre, Department, GrassrootsUnion, Street
 from unions.roles import Role
 from unions.validators import credit_code_check_character
@@ -138,3 +138,15 @@ class QuarterlyMeetingFactory(factory.django.DjangoModelFactory):
     year = 2026
     quarter = 3
     date = datetime.date(2026, 9, 25)
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attachment
+
+    record = factory.SubFactory(VisitRecordFactory)
+    file = factory.django.FileField(filename="sign-in.pdf", data=b"%PDF-1.4 test")
+    original_name = "签到表.pdf"
+    content_type = "application/pdf"
+    size = 13
+    uploaded_by = factory.SelfAttribute("record.cadre.user")

@@ -12,7 +12,6 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 from liaison.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = BASE_DIR / "media-tests"  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Static files come from the finders in tests; there is no collectstatic output to scan.
