@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint format migrations-check check-deploy clean
+DEBIAN_PACKAGES := chromium chromium-driver fonts-noto-cjk gettext
+
+.PHONY: install system-packages run test lint format migrations-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +24,17 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+## Debian packages the tests use (the browser test; without them it is skipped locally).
+system-packages:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  elif sudo -n true 2>/dev/null; then sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Not installed: $$missing (the browser test will be skipped)"; fi; \
+	fi
+
 ## make test — the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
-test: install
+test: install system-packages
 	$(BIN)/pytest -n auto -q
 
 lint: install

@@ -1,12 +1,18 @@
 """Reads for the home pages: each figure comes from one aggregate query, never a loop over rows."""
 
+import datetime
+import math
+from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from liaison.models import LiaisonAssignment
+from records.calendar import WorkingCalendar
 from records.models import Problem, VisitRecord
 from unions.models import Cadre, Department, GrassrootsUnion
 
@@ -30,31 +36,214 @@ def filed_days_subquery(year: int):
     )
 
 
-def cadre_year_summary(cadre: Cadre, year: int) -> dict:
-    """A cadre's own figures for the year: their units and their filed days and records."""
-    assignments = list(
+# Each list on the cadre's home page shows this many rows, with the full count beside it.
+HOME_LIST_LIMIT = 10
+
+# Problems the cadre raised that still wait on someone: an answer from the department or
+# leader they were transferred to, or — once answered — the cadre's feedback to the grassroots.
+WAITING_STATUSES = (Problem.Status.TRANSFERRED, Problem.Status.ACCEPTED, Problem.Status.ANSWERED)
+
+
+def assigned_union_ids(cadre: Cadre, year: int) -> set[int]:
+    """The unions of the cadre's current (not ended) contact points in `year`. One query.
+
+    `records` calls it through settings.RECORDS_ASSIGNED_UNITS, without importing this app."""
+    return set(
         LiaisonAssignment.objects.for_year(year)
+        .current()
+        .filter(cadre=cadre)
+        .values_list("union_id", flat=True)
+    )
+
+
+def quarter_span(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the quarter `day` falls in (Q4 = October to December)."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = datetime.date(day.year, first_month, 1)
+    if first_month == 10:
+        return start, datetime.date(day.year, 12, 31)
+    return start, datetime.date(day.year, first_month + 3, 1) - datetime.timedelta(days=1)
+
+
+def _count(records):
+    """The number of `records` as a Subquery that is 0, not NULL, when there are none."""
+    return Coalesce(Subquery(records.values("union").annotate(n=Count("pk")).values("n")), 0)
+
+
+def cadre_units(cadre: Cadre, today: datetime.date) -> list[LiaisonAssignment]:
+    """This year's contact points of the cadre, current ones first, ended ones after. Each
+    carries `last_contact` (the start date of the cadre's last filed sheet with that union, any
+    year), `records_this_year` and `records_this_quarter` (filed sheets). One query: a Subquery
+    per figure, never two reverse relations aggregated in one annotate (Django ticket #10060)."""
+    quarter_start, quarter_end = quarter_span(today)
+    filed = (
+        VisitRecord.objects.filed()
+        .filter(cadre=OuterRef("cadre"), union=OuterRef("union"))
+        .order_by()
+    )
+    return list(
+        LiaisonAssignment.objects.for_year(today.year)
         .filter(cadre=cadre)
         .select_related("union")
-        .order_by("ended_at", "union__name")
-    )
-    totals = (
-        VisitRecord.objects.filter(cadre=cadre)
-        .for_year(year)
-        .aggregate(
-            days=Coalesce(Sum("days", filter=Q(status=VisitRecord.Status.FILED)), ZERO_DAYS),
-            filed=Count("pk", filter=Q(status=VisitRecord.Status.FILED)),
-            drafts=Count("pk", filter=Q(status=VisitRecord.Status.DRAFT)),
-            returned=Count("pk", filter=Q(status=VisitRecord.Status.RETURNED)),
+        .annotate(
+            last_contact=Subquery(filed.order_by("-start_date").values("start_date")[:1]),
+            records_this_year=_count(filed.for_year(today.year)),
+            records_this_quarter=_count(
+                filed.filter(start_date__range=(quarter_start, quarter_end))
+            ),
         )
+        .order_by(F("ended_at").asc(nulls_first=True), "union__name")
     )
+
+
+def round_to_half_day(value: Fraction) -> Decimal:
+    """`value` rounded to the nearest half day, a quarter rounding up (half up on the half-day
+    grid): 5.2 → 5, 5.25 → 5.5, 5.74 → 5.5, 5.75 → 6."""
+    return Decimal(math.floor(value * 2 + Fraction(1, 2))) / 2
+
+
+def format_days(days: Decimal) -> str:
+    """A number of days without a trailing ".0": 12, 14.5, 0."""
+    return f"{days.normalize():f}"
+
+
+@dataclass(frozen=True)
+class YearProgress:
+    """A cadre's filed working days this year against the pace the annual target sets for
+    today: target × (working days from 1 January to today) / (working days in the year)."""
+
+    year: int
+    target: Decimal
+    filed: Decimal
+    pace: Decimal
+    working_days_elapsed: int
+    working_days_in_year: int
+    # Years whose calendar is Monday–Friday only, until the administrator enters it.
+    estimated_years: tuple[int, ...] = ()
+
+    @property
+    def gap(self) -> Decimal:
+        """Days ahead of the pace (negative: behind)."""
+        return self.filed - self.pace
+
+    @property
+    def standing(self) -> str:
+        if self.gap < 0:
+            return "behind"
+        return "ahead" if self.gap > 0 else "even"
+
+    @property
+    def estimated(self) -> bool:
+        return bool(self.estimated_years)
+
+    @property
+    def filed_percent(self) -> int:
+        return _percent(self.filed, self.target)
+
+    @property
+    def pace_percent(self) -> int:
+        return _percent(self.pace, self.target)
+
+    @property
+    def words(self) -> str:
+        """The progress in one sentence, e.g. 已累计 12 天，按进度应达 14.5 天，落后 2.5 天."""
+        values = {
+            "days": format_days(self.filed),
+            "pace": format_days(self.pace),
+            "gap": format_days(abs(self.gap)),
+        }
+        if self.standing == "behind":
+            # Translators: a cadre's working days filed this year against today's pace.
+            text = gettext(
+                "%(days)s days filed; the pace for today is %(pace)s days; %(gap)s days behind"
+            )
+        elif self.standing == "ahead":
+            text = gettext(
+                "%(days)s days filed; the pace for today is %(pace)s days; %(gap)s days ahead"
+            )
+        else:
+            text = gettext("%(days)s days filed; the pace for today is %(pace)s days; on pace")
+        return text % values
+
+
+def _percent(days: Decimal, target: Decimal) -> int:
+    return min(100, int(days * 100 / target)) if target else 100
+
+
+def year_progress(cadre: Cadre, today: datetime.date) -> YearProgress:
+    """The cadre's progress toward the annual target (settings.ANNUAL_DAYS_TARGET) on `today`.
+    Two queries: the filed days, and the year's calendar overrides."""
+    year = today.year
+    calendar = WorkingCalendar(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    working_days = calendar.working_days()
+    elapsed = sum(1 for day in working_days if day <= today)
     target = Decimal(settings.ANNUAL_DAYS_TARGET)
+    # Exact arithmetic (a Fraction) so that a pace falling on a quarter day rounds the same way
+    # on every machine; rounded to the half-day steps days are filed in.
+    pace = (
+        round_to_half_day(Fraction(target) * elapsed / len(working_days))
+        if working_days
+        else target
+    )
+    filed = (
+        VisitRecord.objects.filed()
+        .filter(cadre=cadre)
+        .for_year(year)
+        .aggregate(days=Coalesce(Sum("days"), ZERO_DAYS))["days"]
+    )
+    return YearProgress(
+        year=year,
+        target=target,
+        filed=filed,
+        pace=pace,
+        working_days_elapsed=elapsed,
+        working_days_in_year=len(working_days),
+        estimated_years=tuple(calendar.estimated_years()),
+    )
+
+
+def cadre_worklist(cadre: Cadre, limit: int = HOME_LIST_LIMIT) -> dict:
+    """What the cadre still has to do, each a short list with its full count: drafts to finish,
+    sheets returned for revision, and transferred problems waiting for an answer or for the
+    cadre's feedback to the grassroots. Five queries, whatever the number of rows."""
+    records = VisitRecord.objects.filter(cadre=cadre).select_related("union")
+    counts = records.aggregate(
+        drafts=Count("pk", filter=Q(status=VisitRecord.Status.DRAFT)),
+        returned=Count("pk", filter=Q(status=VisitRecord.Status.RETURNED)),
+    )
+    latest_first = ("-updated_at", "-pk")
+    problems = (
+        Problem.objects.filter(
+            record__cadre=cadre,
+            resolution=Problem.Resolution.TRANSFER,
+            status__in=WAITING_STATUSES,
+        )
+        .select_related("department", "record__union")
+        .order_by(F("deadline").asc(nulls_last=True), "pk")
+    )
     return {
-        "assignments": assignments,
+        "drafts": list(
+            records.filter(status=VisitRecord.Status.DRAFT).order_by(*latest_first)[:limit]
+        ),
+        "draft_count": counts["drafts"],
+        "returned": list(
+            records.filter(status=VisitRecord.Status.RETURNED).order_by(*latest_first)[:limit]
+        ),
+        "returned_count": counts["returned"],
+        "problems": list(problems[:limit]),
+        "problem_count": problems.count(),
+    }
+
+
+def cadre_home(cadre: Cadre, today: datetime.date) -> dict:
+    """Everything of the cadre's own part of the home page (我的联系点)."""
+    units = cadre_units(cadre, today)
+    return {
+        "units": units,
+        "current_units": sum(1 for unit in units if unit.ended_at is None),
         "quota": cadre.unit_quota,
-        "target": target,
-        "percent": min(100, int(totals["days"] * 100 / target)) if target else 100,
-        **totals,
+        "progress": year_progress(cadre, today),
+        **cadre_worklist(cadre),
     }
 
 

@@ -13,15 +13,16 @@ RECENT_RECORDS = 10
 def home(request):
     """Each role lands on its own home page; a user with several roles sees each part."""
     user = request.user
-    year = timezone.localdate().year
+    today = timezone.localdate()
+    year = today.year
     role = primary_role(user)
-    context = {"year": year, "role": role}
+    context = {"year": year, "today": today, "role": role}
     if role is None:
         return render(request, "liaison/home_no_role.html", context, status=403)
 
     cadre = cadre_of(user)
     if cadre is not None:
-        context["mine"] = selectors.cadre_year_summary(cadre, year)
+        context["mine"] = selectors.cadre_home(cadre, today)
     department = headed_department(user)
     if department is not None:
         context["department"] = department

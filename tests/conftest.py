@@ -16,9 +16,11 @@ from unions.roles import Role
 
 
 @pytest.fixture(autouse=True)
-def _frozen_today():
-    """Every test runs on a fixed day unless it travels elsewhere: Tuesday 2026-11-24."""
-    with time_machine.travel("2026-11-24 10:00 +0800", tick=False):
+def _frozen_today(request):
+    """Every test runs on a fixed day unless it travels elsewhere: Tuesday 2026-11-24.
+    A browser test lets the clock tick from there (its waits measure time)."""
+    ticking = request.node.get_closest_marker("browser") is not None
+    with time_machine.travel("2026-11-24 10:00 +0800", tick=ticking):
         yield
 
 

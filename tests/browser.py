@@ -1,0 +1,47 @@
+"""Headless Chromium from Debian's packages, driven by Selenium, on a phone-sized screen."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+# CI installs the browser and must not skip; a developer without it is told how to get it.
+REQUIRED = os.environ.get("LIAISON_REQUIRE_BROWSER") == "1"
+PHONE = {"width": 390, "height": 844, "pixelRatio": 2}
+
+
+def chromium_driver(profile_dir, device=PHONE):
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        message = "no chromium/chromedriver: apt-get install chromium chromium-driver"
+        if REQUIRED:
+            pytest.fail(message)
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    # The closed network: no background connections, no component updates, no sync.
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--lang=zh-CN",
+        f"--user-data-dir={profile_dir}",
+    ):
+        options.add_argument(flag)
+    options.add_experimental_option(
+        "mobileEmulation",
+        {"deviceMetrics": device, "userAgent": "Mozilla/5.0 (Linux; Android 14) Mobile"},
+    )
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(5)
+    return driver
