@@ -1,8 +1,29 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from records.calendar import calendar_load_year, library_covers
 from records.models import Attachment, CalendarDay, Problem, ProblemEvent, VisitRecord
+
+
+class LoadYearForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [
+            (year, str(year))
+            for year in range(this_year - 2, this_year + 3)
+            if library_covers(year)
+        ]
 
 
 class IntegrityExceptionFilter(admin.SimpleListFilter):
@@ -186,10 +207,47 @@ class ProblemEventAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "is_working_day", "note"]
+    """Overrides of the statutory calendar. A year the library knows can be loaded here and
+    then edited; a year it does not know yet (it stops at its last release) is entered by hand."""
+
+    list_display = ["date", "weekday", "is_working_day", "note"]
     list_filter = ["is_working_day"]
     search_fields = ["note"]
     date_hierarchy = "date"
+    change_list_template = "admin/records/calendarday/change_list.html"
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, day):
+        return date_format(day.date, "l")
+
+    def get_urls(self):
+        load_year = self.admin_site.admin_view(self.load_year_view)
+        return [
+            path("load-year/", load_year, name="records_calendarday_load_year"),
+            *super().get_urls(),
+        ]
+
+    def load_year_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = LoadYearForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            year = form.cleaned_data["year"]
+            created = calendar_load_year(year=year)
+            self.message_user(
+                request,
+                _("%(year)s: %(n)s holidays and adjusted working days loaded.")
+                % {"year": year, "n": created},
+                messages.SUCCESS,
+            )
+            return redirect("admin:records_calendarday_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": _("Load a year's statutory calendar"),
+        }
+        return TemplateResponse(request, "admin/records/calendarday/load_year.html", context)
 
 
 @admin.register(Attachment)

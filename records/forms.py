@@ -185,6 +185,15 @@ class VisitRecordForm(forms.ModelForm):
     def clean_workers_met(self):
         return self.cleaned_data.get("workers_met") or 0
 
+    def clean(self):
+        cleaned_data = super().clean()
+        # Said here, on the end date: otherwise the model's check constraint answers first,
+        # with its own name ("record_end_not_before_start") as the whole message.
+        start, end = cleaned_data.get("start_date"), cleaned_data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return cleaned_data
+
     def _post_clean(self):
         areas = set(self.cleaned_data.get("content_areas") or [])
         for area, name in CONTENT_AREA_FIELDS.items():

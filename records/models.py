@@ -118,14 +118,15 @@ class VisitRecord(models.Model):
     needs_and_opinions = models.TextField(_("workers' needs and opinions"), blank=True)
     policies_publicised = models.TextField(_("policies publicised"), blank=True)
     actions_on_spot = models.TextField(_("what was done on the spot"), blank=True)
+    # Unanswered (None) on a draft; filing requires an answer (records.services).
     transport_accepted = models.BooleanField(
-        _("transport from the grassroots"), null=True, choices=INTEGRITY_CHOICES
+        _("transport from the grassroots"), null=True, blank=True, choices=INTEGRITY_CHOICES
     )
     gifts_accepted = models.BooleanField(
-        _("gifts from the grassroots"), null=True, choices=INTEGRITY_CHOICES
+        _("gifts from the grassroots"), null=True, blank=True, choices=INTEGRITY_CHOICES
     )
     banquet_accepted = models.BooleanField(
-        _("banquets from the grassroots"), null=True, choices=INTEGRITY_CHOICES
+        _("banquets from the grassroots"), null=True, blank=True, choices=INTEGRITY_CHOICES
     )
     integrity_explanation = models.TextField(_("explanation of the exception"), blank=True)
     outside_assignment = models.BooleanField(

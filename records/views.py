@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,7 +41,8 @@ def record_list(request):
     records = (
         VisitRecord.objects.visible_to(request.user)
         .select_related("cadre", "union")
-        .order_by("-start_date", "-pk")
+        # A draft without dates yet is work to finish: first, on every database.
+        .order_by(F("start_date").desc(nulls_first=True), "-pk")
     )
     if filters.is_valid():
         data = filters.cleaned_data
@@ -105,7 +106,8 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
         formset = ProblemFormSet(request.POST, instance=record, prefix="problems")
         uploads = AttachmentForm(request.POST, request.FILES, prefix="attach")
         uploads_valid = uploads.is_valid()
-        pending_ids = uploads.cleaned_data.get("pending", []) if uploads_valid else []
+        # Files kept from an earlier try stay kept even when a newly chosen one is refused.
+        pending_ids = uploads.cleaned_data.get("pending", [])
         pending = list(
             Attachment.objects.filter(
                 pk__in=pending_ids, record__isnull=True, uploaded_by=request.user

@@ -109,3 +109,30 @@ def test_loading_a_year_copies_the_exceptions_once():
 def test_loading_a_year_the_library_does_not_know_is_refused():
     with pytest.raises(ValueError):
         calendar_load_year(year=2027)
+
+
+def test_the_administrator_loads_a_year_from_the_admin(client, admin_user):
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    url = reverse("admin:records_calendarday_load_year")
+    page = client.get(url)
+    assert page.status_code == 200
+    assert [value for value, _label in page.context["form"].fields["year"].choices] == [
+        2024,
+        2025,
+        2026,
+    ]
+    response = client.post(url, {"year": 2026})
+    assert response.status_code == 302
+    assert CalendarDay.objects.get(date=D(2026, 2, 14)).is_working_day is True
+    assert client.post(url, {"year": 2027}).status_code == 200  # not offered: a form error
+    assert not CalendarDay.objects.filter(date__year=2027).exists()
+
+
+def test_a_cadre_cannot_load_a_year(client, alice):
+    from django.urls import reverse
+
+    client.force_login(alice.user)
+    response = client.get(reverse("admin:records_calendarday_load_year"))
+    assert response.status_code == 302  # to the admin login: not staff
