@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from records.calendar import calendar_load_year, library_covers
-from records.models import Attachment, CalendarDay, Problem, ProblemEvent, VisitRecord
+from records.models import (
+    Attachment,
+    CalendarDay,
+    Notification,
+    Problem,
+    ProblemEvent,
+    ReminderLog,
+    VisitRecord,
+)
 
 
 class LoadYearForm(forms.Form):
@@ -270,4 +278,30 @@ class AttachmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["record"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "message", "read_at"]
+    list_select_related = ["recipient"]
+    list_filter = ["kind"]
+    search_fields = ["message", "recipient__username"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["recipient", "problem"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    """What send_reminders has sent: read-only, it is the proof of once a day."""
+
+    list_display = ["day", "kind", "problem"]
+    list_select_related = ["problem"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -16,7 +16,7 @@ from records.models import (
     Problem,
     VisitRecord,
 )
-from unions.models import Cadre, Department, GrassrootsUnion
+from unions.models import Cadre, Department, GrassrootsUnion, Street
 
 INTEGRITY_ANSWERS = [("False", _("Declined")), ("True", _("Accepted (explain below)"))]
 
@@ -305,6 +305,114 @@ class RecordFilterForm(forms.Form):
         required=False,
         choices=[("", _("All forms")), *ContactForm.choices],
     )
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+
+
+# --- The problem loop ----------------------------------------------------------------------
+
+
+def _leaders():
+    return Cadre.objects.active().leaders().select_related("department")
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TransferForm(NoteForm):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all())
+    leader = forms.ModelChoiceField(
+        label=_("Leader (optional)"), queryset=Cadre.objects.none(), required=False
+    )
+    urgent = forms.BooleanField(label=_("Urgent (a shorter deadline)"), required=False)
+
+    field_order = ["department", "leader", "urgent", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = _leaders()
+        self.fields["leader"].label_from_instance = lambda c: f"{c.name}（{c.department}）"
+
+
+class RetransferForm(TransferForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["urgent"]
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (required before feedback)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class FeedbackForm(NoteForm):
+    feedback_on = forms.DateField(label=_("Feedback date"), widget=DateInput())
+    feedback_method = forms.ChoiceField(
+        label=_("How"), choices=Problem.FeedbackMethod.choices, widget=forms.RadioSelect
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("The grassroots' satisfaction"),
+        choices=Problem.Satisfaction.choices,
+        widget=forms.RadioSelect,
+    )
+    field_order = ["feedback_on", "feedback_method", "satisfaction", "note"]
+
+
+class DeadlineForm(NoteForm):
+    deadline = forms.DateField(label=_("New deadline"), widget=DateInput())
+    field_order = ["deadline", "note"]
+
+
+class LedgerFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *Problem.Status.choices],
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label=_("All departments"),
+    )
+    street = forms.ChoiceField(
+        label=_("Street"), required=False, choices=[("", _("All streets")), *Street.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All categories")), *Problem.Category.choices],
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", _("All quarters")), (1, _("Q1")), (2, _("Q2")), (3, _("Q3")), (4, _("Q4"))],
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -420,3 +420,71 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message in a user's in-app list (also sent by email when the user has an address)."""
+
+    class Kind(models.TextChoices):
+        TRANSFERRED = "transferred", _("Problem transferred to you")
+        ANSWERED = "answered", _("Answer received")
+        HANDED_BACK = "handed_back", _("Problem handed back")
+        URGED = "urged", _("Urged")
+        OVERDUE = "overdue", _("Overdue")
+        DUE_SOON = "due_soon", _("Deadline soon")
+        FEEDBACK_DUE = "feedback_due", _("Feedback to the grassroots due")
+        REOPENED = "reopened", _("Reopened: the grassroots are unsatisfied")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    problem = models.ForeignKey(
+        Problem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("problem"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    message = models.CharField(_("message"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.message
+
+
+class ReminderLog(models.Model):
+    """A reminder sent for a problem on a day: the unique key makes `send_reminders` send each
+    reminder once per item per day, however often cron runs it."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Notification.Kind.choices)
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["problem", "kind", "day"], name="one_reminder_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.kind} #{self.problem_id}"

@@ -9,6 +9,7 @@ from fractions import Fraction
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from records.models import (
     ProblemEvent,
     VisitRecord,
 )
+from records.problems import problem_transfer
 from unions.models import Cadre
 from unions.roles import Role, has_role
 
@@ -176,6 +178,16 @@ def _check_editable(record: VisitRecord, user) -> None:
 
 
 @transaction.atomic
+def editable_problems(record: VisitRecord):
+    """The problems a sheet's form may still change: those not yet sent on. A transferred
+    problem is handled on its own page, through the problem loop."""
+    if record.pk is None:
+        return Problem.objects.none()
+    return record.problems.filter(
+        Q(status=Problem.Status.RAISED) | Q(resolution=Problem.Resolution.ON_SPOT)
+    )
+
+
 def record_save(
     *,
     record: VisitRecord,
@@ -242,6 +254,9 @@ def record_save(
                 to_status=problem.status,
                 note=problem.action_on_spot,
             )
+        if file and problem.resolution == Problem.Resolution.TRANSFER:
+            # Filing sends it on: to the department (and leader) chosen on the sheet.
+            problem_transfer(problem=problem, user=user)
     if attachment_ids:
         Attachment.objects.filter(
             pk__in=attachment_ids, record__isnull=True, uploaded_by=user

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from records import views
+from records import problem_views, views
 
 app_name = "records"
 
@@ -13,4 +13,66 @@ urlpatterns = [
     path("<int:pk>/print/", views.record_print, name="record-print"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
     path("unions/search/", views.union_search, name="union-search"),
+    path("problems/", problem_views.my_problems, name="my-problems"),
+    path("problems/inbox/", problem_views.inbox, name="inbox"),
+    path("problems/ledger/", problem_views.ledger, name="ledger"),
+    path("problems/ledger/export/", problem_views.ledger_export, name="ledger-export"),
+    path("problems/<int:pk>/", problem_views.problem_detail, name="problem-detail"),
+    path(
+        "problems/<int:pk>/transfer/",
+        problem_views.problem_act,
+        {"action": "transfer"},
+        name="problem-transfer",
+    ),
+    path(
+        "problems/<int:pk>/accept/",
+        problem_views.problem_act,
+        {"action": "accept"},
+        name="problem-accept",
+    ),
+    path(
+        "problems/<int:pk>/answer/",
+        problem_views.problem_act,
+        {"action": "answer"},
+        name="problem-answer",
+    ),
+    path(
+        "problems/<int:pk>/hand-back/",
+        problem_views.problem_act,
+        {"action": "hand_back"},
+        name="problem-hand-back",
+    ),
+    path(
+        "problems/<int:pk>/feedback/",
+        problem_views.problem_act,
+        {"action": "feedback"},
+        name="problem-feedback",
+    ),
+    path(
+        "problems/<int:pk>/urge/",
+        problem_views.problem_act,
+        {"action": "urge"},
+        name="problem-urge",
+    ),
+    path(
+        "problems/<int:pk>/retransfer/",
+        problem_views.problem_act,
+        {"action": "retransfer"},
+        name="problem-retransfer",
+    ),
+    path(
+        "problems/<int:pk>/deadline/",
+        problem_views.problem_act,
+        {"action": "set_deadline"},
+        name="problem-set-deadline",
+    ),
+    path(
+        "problems/<int:pk>/close/",
+        problem_views.problem_act,
+        {"action": "close"},
+        name="problem-close",
+    ),
+    path("notifications/", problem_views.notifications, name="notifications"),
+    path("notifications/read/", problem_views.notifications_read, name="notifications-read"),
+    path("notifications/<int:pk>/", problem_views.notification_open, name="notification-open"),
 ]

@@ -103,7 +103,12 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
     pending: list[Attachment] = []
     if request.method == "POST":
         form = VisitRecordForm(request.POST, instance=record, my_union_ids=my_union_ids)
-        formset = ProblemFormSet(request.POST, instance=record, prefix="problems")
+        formset = ProblemFormSet(
+            request.POST,
+            instance=record,
+            prefix="problems",
+            queryset=services.editable_problems(record),
+        )
         uploads = AttachmentForm(request.POST, request.FILES, prefix="attach")
         uploads_valid = uploads.is_valid()
         # Files kept from an earlier try stay kept even when a newly chosen one is refused.
@@ -149,7 +154,9 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
                 return redirect("records:record-detail", pk=record.pk)
     else:
         form = VisitRecordForm(instance=record, initial=initial, my_union_ids=my_union_ids)
-        formset = ProblemFormSet(instance=record, prefix="problems")
+        formset = ProblemFormSet(
+            instance=record, prefix="problems", queryset=services.editable_problems(record)
+        )
         uploads = AttachmentForm(prefix="attach")
     return render(
         request,
@@ -162,6 +169,13 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
             "pending": pending,
             "pending_ids": ",".join(str(a.pk) for a in pending),
             "attachments": record.attachments.all() if record.pk else [],
+            "problems_in_loop": (
+                record.problems.exclude(
+                    pk__in=services.editable_problems(record).values("pk")
+                ).select_related("department")
+                if record.pk
+                else []
+            ),
         },
         status=400 if request.method == "POST" else 200,
     )

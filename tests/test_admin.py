@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from records.models import Problem
+from records.models import Notification, Problem, ReminderLog
 from tests.factories import (
     AttachmentFactory,
     CadreFactory,
@@ -61,6 +61,12 @@ BUILDERS = {
         date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n)
     ),
     "records.attachment": lambda n: AttachmentFactory(),
+    "records.notification": lambda n: Notification.objects.create(
+        recipient=UserFactory(), problem=ProblemFactory(), kind="answered", message=f"m{n}"
+    ),
+    "records.reminderlog": lambda n: ReminderLog.objects.create(
+        problem=ProblemFactory(), kind="overdue", day=datetime.date(2026, 11, 1 + n)
+    ),
     "liaison.liaisonassignment": lambda n: LiaisonAssignmentFactory(assigned_by=UserFactory()),
     "liaison.quarterlymeeting": build_meeting,
 }
@@ -121,7 +127,11 @@ def test_the_change_page_opens(staff, label):
 
 @pytest.mark.parametrize(
     "label",
-    [label for label in BUILDERS if label not in ("records.problemevent", "records.attachment")],
+    [
+        label
+        for label in BUILDERS
+        if label not in ("records.problemevent", "records.attachment", "records.reminderlog")
+    ],
 )
 def test_the_add_page_opens(staff, label):
     assert staff.get(admin_url(label, "add")).status_code == 200

@@ -95,7 +95,7 @@ def test_a_cadre_files_a_record_on_a_phone_and_sees_the_days_at_home(
     assert record.days == Decimal("1.0")
     assert {p.resolution: p.status for p in record.problems.all()} == {
         Problem.Resolution.ON_SPOT: Problem.Status.CLOSED,
-        Problem.Resolution.TRANSFER: Problem.Status.RAISED,
+        Problem.Resolution.TRANSFER: Problem.Status.TRANSFERRED,
     }
 
     browser.get(f"{live_server.url}/")

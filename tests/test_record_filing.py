@@ -431,7 +431,7 @@ def test_a_problem_to_transfer_names_a_department(as_alice, unit):
     }
 
 
-def test_filing_closes_problems_solved_on_the_spot_and_raises_the_others(
+def test_filing_closes_problems_solved_on_the_spot_and_transfers_the_others(
     as_alice, alice, unit, other_department
 ):
     response = create(
@@ -442,14 +442,17 @@ def test_filing_closes_problems_solved_on_the_spot_and_raises_the_others(
     solved = Problem.objects.get(resolution=Problem.Resolution.ON_SPOT)
     transfer = Problem.objects.get(resolution=Problem.Resolution.TRANSFER)
     assert solved.status == Problem.Status.CLOSED
-    assert transfer.status == Problem.Status.RAISED
+    assert transfer.status == Problem.Status.TRANSFERRED
     assert transfer.department == other_department
+    # 15 working days after Tuesday 2026-11-24.
+    assert transfer.deadline == datetime.date(2026, 12, 15)
     assert solved.record == transfer.record == the_record(alice)
     assert list(solved.events.values_list("action", "to_status", "actor")) == [
         ("solve_on_spot", Problem.Status.CLOSED, alice.user.pk)
     ]
     assert list(transfer.events.values_list("action", "to_status", "actor")) == [
-        ("raise", Problem.Status.RAISED, alice.user.pk)
+        ("raise", Problem.Status.RAISED, alice.user.pk),
+        ("transfer", Problem.Status.TRANSFERRED, alice.user.pk),
     ]
 
 

@@ -1,0 +1,324 @@
+"""Pages of the problem loop: my problems, the department inbox, a problem with its timeline
+and the steps the user may take, the organization department's ledger and its export."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from records import excel
+from records import problems as loop
+from records.forms import (
+    AnswerForm,
+    CloseForm,
+    DeadlineForm,
+    FeedbackForm,
+    LedgerFilterForm,
+    NoteForm,
+    ReasonForm,
+    RetransferForm,
+    TransferForm,
+)
+from records.models import Notification, Problem
+from unions.roles import Role, cadre_of, has_role
+
+PER_PAGE = 30
+
+# Each step: its form, and how the cleaned form calls the service.
+STEPS = {
+    "transfer": (
+        TransferForm,
+        lambda p, u, d: loop.problem_transfer(
+            problem=p,
+            user=u,
+            department=d["department"],
+            leader=d["leader"],
+            urgent=d["urgent"],
+            note=d["note"],
+        ),
+    ),
+    "accept": (NoteForm, lambda p, u, d: loop.problem_accept(problem=p, user=u, note=d["note"])),
+    "answer": (
+        AnswerForm,
+        lambda p, u, d: loop.problem_answer(problem=p, user=u, answer=d["answer"]),
+    ),
+    "hand_back": (
+        ReasonForm,
+        lambda p, u, d: loop.problem_hand_back(problem=p, user=u, reason=d["reason"]),
+    ),
+    "feedback": (
+        FeedbackForm,
+        lambda p, u, d: loop.problem_feedback(
+            problem=p,
+            user=u,
+            on=d["feedback_on"],
+            method=d["feedback_method"],
+            satisfaction=d["satisfaction"],
+            note=d["note"],
+        ),
+    ),
+    "urge": (NoteForm, lambda p, u, d: loop.problem_urge(problem=p, user=u, note=d["note"])),
+    "retransfer": (
+        RetransferForm,
+        lambda p, u, d: loop.problem_retransfer(
+            problem=p, user=u, department=d["department"], leader=d["leader"], note=d["note"]
+        ),
+    ),
+    "set_deadline": (
+        DeadlineForm,
+        lambda p, u, d: loop.problem_set_deadline(
+            problem=p, user=u, deadline=d["deadline"], note=d["note"]
+        ),
+    ),
+    "close": (CloseForm, lambda p, u, d: loop.problem_close(problem=p, user=u, reason=d["reason"])),
+}
+DONE = {
+    "transfer": gettext_lazy("The problem is transferred."),
+    "accept": gettext_lazy("The problem is accepted."),
+    "answer": gettext_lazy("The answer is sent to the cadre who raised the problem."),
+    "hand_back": gettext_lazy("The problem is handed back."),
+    "feedback": gettext_lazy("The feedback is recorded."),
+    "urge": gettext_lazy("The department is urged."),
+    "retransfer": gettext_lazy("The problem is transferred to the other department."),
+    "set_deadline": gettext_lazy("The deadline is changed."),
+    "close": gettext_lazy("The problem is closed."),
+}
+
+
+STEP_LABELS = {
+    "transfer": gettext_lazy("Transfer"),
+    "accept": gettext_lazy("Accept"),
+    "answer": gettext_lazy("Answer"),
+    "hand_back": gettext_lazy("Hand back"),
+    "feedback": gettext_lazy("Feedback to the grassroots"),
+    "urge": gettext_lazy("Urge"),
+    "retransfer": gettext_lazy("Transfer to another department"),
+    "set_deadline": gettext_lazy("Change the deadline"),
+    "close": gettext_lazy("Close"),
+}
+
+
+def get_problem_for_user(user, pk: int) -> Problem:
+    return get_object_or_404(
+        loop.with_overdue(Problem.objects.visible_to(user)).select_related(
+            "record__cadre__department",
+            "record__cadre__user",
+            "record__union",
+            "department",
+            "leader",
+        ),
+        pk=pk,
+    )
+
+
+def _detail(request, problem: Problem, bound: dict | None = None, status: int = 200):
+    steps = []
+    for action in loop.allowed_actions(problem, request.user):
+        form = (bound or {}).get(action) or STEPS[action][0](prefix=action)
+        if action == "feedback" and not form.is_bound:
+            form.initial = {"feedback_on": timezone.localdate()}
+        url = reverse(f"records:problem-{action.replace('_', '-')}", args=[problem.pk])
+        steps.append({"action": action, "form": form, "url": url, "label": STEP_LABELS[action]})
+    events = problem.events.select_related("actor__cadre")
+    return render(
+        request,
+        "records/problem_detail.html",
+        {"problem": problem, "events": events, "steps": steps},
+        status=status,
+    )
+
+
+@login_required
+def problem_detail(request, pk: int):
+    return _detail(request, get_problem_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def problem_act(request, pk: int, action: str):
+    if action not in STEPS:
+        raise Http404
+    problem = get_problem_for_user(request.user, pk)
+    form_class, call = STEPS[action]
+    form = form_class(request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            call(problem, request.user, form.cleaned_data)
+        except loop.NotAllowed as refused:
+            messages.error(request, " ".join(refused.messages))
+            problem = get_problem_for_user(request.user, pk)
+            return _detail(request, problem, status=409)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, DONE[action])
+            return redirect("records:problem-detail", pk=problem.pk)
+    return _detail(request, problem, bound={action: form}, status=400)
+
+
+@login_required
+def my_problems(request):
+    cadre = cadre_of(request.user)
+    if cadre is None:
+        raise PermissionDenied
+    mine = loop.with_overdue(
+        Problem.objects.filter(record__cadre=cadre, resolution=Problem.Resolution.TRANSFER)
+    ).select_related("record__union", "department", "leader")
+    S = Problem.Status
+    groups = [
+        (_("Waiting for my feedback to the grassroots"), mine.filter(status=S.ANSWERED)),
+        (
+            _("Waiting for an answer"),
+            mine.filter(status__in=loop.WITH_A_DEPARTMENT).order_by("-is_overdue", "deadline"),
+        ),
+        (_("Not transferred yet (or handed back)"), mine.filter(status=S.RAISED)),
+        (
+            _("Fed back and closed"),
+            mine.filter(status__in=[S.FED_BACK, S.CLOSED]).order_by("-updated_at")[:20],
+        ),
+    ]
+    return render(request, "records/my_problems.html", {"groups": groups})
+
+
+@login_required
+def inbox(request):
+    cadre = cadre_of(request.user)
+    if not (has_role(request.user, Role.DEPARTMENT_HEAD) or (cadre and cadre.is_leader)):
+        raise PermissionDenied
+    page = Paginator(loop.inbox_for(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "records/inbox.html", {"page": page, "today": timezone.localdate()})
+
+
+def _ledger_queryset(request):
+    if not has_role(request.user, Role.ORGANIZATION):
+        raise PermissionDenied
+    today = timezone.localdate()
+    filters = LedgerFilterForm(request.GET or None, years=range(today.year, today.year - 5, -1))
+    problems = loop.with_overdue(
+        Problem.objects.filter(resolution=Problem.Resolution.TRANSFER), today
+    ).select_related("record__cadre__department", "record__union", "department", "leader")
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["status"]:
+            problems = problems.filter(status=data["status"])
+        if data["department"]:
+            problems = problems.filter(department=data["department"])
+        if data["street"]:
+            problems = problems.filter(record__union__street=data["street"])
+        if data["category"]:
+            problems = problems.filter(category=data["category"])
+        if data["year"]:
+            problems = problems.filter(record__start_date__year=data["year"])
+        if data["quarter"]:
+            problems = problems.filter(record__start_date__quarter=data["quarter"])
+        if data["overdue"]:
+            problems = problems.filter(loop.overdue_q(today))
+    return filters, problems.order_by("-is_overdue", "deadline", "-pk")
+
+
+@login_required
+def ledger(request):
+    filters, problems = _ledger_queryset(request)
+    page = Paginator(problems, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "records/ledger.html",
+        {"filters": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+LEDGER_COLUMNS = [
+    excel.Column(gettext_lazy("No."), 7),
+    excel.Column(gettext_lazy("Raised on"), 11),
+    excel.Column(gettext_lazy("Grassroots union"), 28),
+    excel.Column(gettext_lazy("Street"), 12),
+    excel.Column(gettext_lazy("Raised by"), 10),
+    excel.Column(gettext_lazy("Category"), 12),
+    excel.Column(gettext_lazy("Problem"), 40),
+    excel.Column(gettext_lazy("Department"), 14),
+    excel.Column(gettext_lazy("Leader"), 10),
+    excel.Column(gettext_lazy("Deadline"), 11),
+    excel.Column(gettext_lazy("Status"), 9),
+    excel.Column(gettext_lazy("Overdue"), 7),
+    excel.Column(gettext_lazy("Answer"), 40),
+    excel.Column(gettext_lazy("Feedback date"), 11),
+    excel.Column(gettext_lazy("Satisfaction"), 10),
+]
+
+
+@login_required
+def ledger_export(request):
+    filters, problems = _ledger_queryset(request)
+    yes, no = _("Yes"), ""
+
+    def rows():
+        for p in problems.iterator(chunk_size=2000):
+            yield [
+                p.pk,
+                p.record.start_date,
+                p.record.union.name,
+                p.record.union.get_street_display(),
+                p.record.cadre.name,
+                p.get_category_display(),
+                p.description,
+                p.department.name if p.department else "",
+                p.leader.name if p.leader else "",
+                p.deadline,
+                p.get_status_display(),
+                yes if p.is_overdue else no,
+                p.answer,
+                p.feedback_on,
+                p.get_satisfaction_display(),
+            ]
+
+    workbook = excel.new_workbook()
+    excel.add_sheet(
+        workbook,
+        name=_("Problem ledger"),
+        title=_("Problem ledger of the contact work"),
+        columns=LEDGER_COLUMNS,
+        rows=rows(),
+        row_count=problems.count(),
+    )
+    filename = f"problem-ledger-{timezone.localdate():%Y%m%d}.xlsx"
+    return excel.workbook_response(workbook, filename)
+
+
+@login_required
+def notifications(request):
+    items = request.user.notifications.select_related("problem__record__union")[:100]
+    return render(request, "records/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    request.user.notifications.unread().update(read_at=timezone.now())
+    return redirect("records:notifications")
+
+
+@login_required
+def notification_open(request, pk: int):
+    item = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if item.read_at is None:
+        item.read_at = timezone.now()
+        item.save(update_fields=["read_at"])
+    if (
+        item.problem_id
+        and Problem.objects.visible_to(request.user).filter(pk=item.problem_id).exists()
+    ):
+        return redirect("records:problem-detail", pk=item.problem_id)
+    return redirect("records:notifications")
