@@ -55,7 +55,7 @@ def add_sheet(
     last = get_column_letter(len(columns))
     sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + max(row_count, 1)}"
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
