@@ -53,16 +53,17 @@ INTEGRITY_FIELDS = ("transport_accepted", "gifts_accepted", "banquet_accepted")
 class VisitRecordQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The records `user` may read: a cadre their own, a department head their department's,
-        the organization department and administrators all of them."""
-        if sees_everything(user):
-            return self
-        scope = Q(pk__in=[])
+        the organization department and administrators all of them. Someone else's draft is
+        unfinished work: others see a sheet once it has been filed (or returned)."""
         cadre = cadre_of(user)
-        if cadre is not None:
-            scope |= Q(cadre=cadre)
+        own = Q(cadre=cadre) if cadre is not None else Q(pk__in=[])
+        submitted = ~Q(status=VisitRecord.Status.DRAFT)
+        if sees_everything(user):
+            return self.filter(own | submitted)
+        scope = own
         department = headed_department(user)
         if department is not None:
-            scope |= Q(cadre__department=department)
+            scope |= Q(cadre__department=department) & submitted
         return self.filter(scope)
 
     def filed(self):
@@ -402,8 +403,27 @@ class ProblemEvent(models.Model):
         verbose_name = _("problem event")
         verbose_name_plural = _("problem events")
 
+    ACTION_LABELS = {
+        "raise": _("Raised"),
+        "solve_on_spot": _("Solved on the spot"),
+        "transfer": pgettext_lazy("step", "Transferred"),
+        "retransfer": _("Transferred to another department"),
+        "accept": pgettext_lazy("step", "Accepted"),
+        "answer": pgettext_lazy("step", "Answered"),
+        "hand_back": _("Handed back"),
+        "feedback": _("Fed back to the grassroots"),
+        "reopen": _("Reopened"),
+        "urge": _("Urged"),
+        "set_deadline": _("Deadline changed"),
+        "close": pgettext_lazy("step", "Closed"),
+    }
+
     def __str__(self):
-        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.action}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.action_label}"
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
 
 
 class CalendarDay(models.Model):

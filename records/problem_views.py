@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -148,22 +149,24 @@ def problem_act(request, pk: int, action: str):
     problem = get_problem_for_user(request.user, pk)
     form_class, call = STEPS[action]
     form = form_class(request.POST, prefix=action)
-    if form.is_valid():
-        try:
+    try:
+        # Before the form: a step the user may not take (any more) is refused as such, not
+        # answered with errors on a form the page no longer shows.
+        loop.check_allowed(problem, action, request.user)
+        if form.is_valid():
             call(problem, request.user, form.cleaned_data)
-        except loop.NotAllowed as refused:
-            messages.error(request, " ".join(refused.messages))
-            problem = get_problem_for_user(request.user, pk)
-            return _detail(request, problem, status=409)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-        else:
             messages.success(request, DONE[action])
             return redirect("records:problem-detail", pk=problem.pk)
+    except loop.NotAllowed as refused:
+        messages.error(request, " ".join(refused.messages))
+        problem = get_problem_for_user(request.user, pk)
+        return _detail(request, problem, status=409)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
     return _detail(request, problem, bound={action: form}, status=400)
 
 
@@ -224,7 +227,12 @@ def _ledger_queryset(request):
             problems = problems.filter(record__start_date__quarter=data["quarter"])
         if data["overdue"]:
             problems = problems.filter(loop.overdue_q(today))
-    return filters, problems.order_by("-is_overdue", "deadline", "-pk")
+    # What still needs someone comes first: overdue, then open by deadline, then the rest.
+    still_open = Case(
+        When(status__in=[Problem.Status.FED_BACK, Problem.Status.CLOSED], then=Value(1)),
+        default=Value(0),
+    )
+    return filters, problems.order_by("-is_overdue", still_open, "deadline", "-pk")
 
 
 @login_required

@@ -132,6 +132,14 @@ def _begin(problem_id: int, action: str, user) -> Problem:
         .select_related("record__cadre__user", "department", "leader")
         .get(pk=problem_id)
     )
+    check_allowed(problem, action, user)
+    return problem
+
+
+def check_allowed(problem: Problem, action: str, user) -> None:
+    """Raise NotAllowed, saying why, unless `user` may take `action` on `problem` as given.
+    The services check again on the locked row; a page checks first so that a refused step
+    is reported as refused, whatever its form holds."""
     if problem.resolution != Problem.Resolution.TRANSFER:
         raise NotAllowed(_("This problem was solved on the spot; it has no transfer to handle."))
     if not WHO[action](problem, user):
@@ -144,7 +152,6 @@ def _begin(problem_id: int, action: str, user) -> Problem:
             )
             % {"status": problem.get_status_display()}
         )
-    return problem
 
 
 def _finish(problem: Problem, user, action: str, from_status: str, note: str = "") -> Problem:
@@ -297,8 +304,10 @@ def problem_feedback(
     problem.status = Status.FED_BACK
     _finish(problem, user, "feedback", from_status, note)
     if satisfaction == Problem.Satisfaction.UNSATISFIED:
+        # The department answers again; the first answer stays in the timeline.
         problem.status = Status.TRANSFERRED
         problem.deadline = deadline_for(problem)
+        problem.answer, problem.answered_at, problem.answered_by = "", None, None
         _finish(problem, user, "reopen", Status.FED_BACK, note)
         notify(
             [*answerers_of(problem), *organization_users()],

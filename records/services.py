@@ -177,7 +177,6 @@ def _check_editable(record: VisitRecord, user) -> None:
         )
 
 
-@transaction.atomic
 def editable_problems(record: VisitRecord):
     """The problems a sheet's form may still change: those not yet sent on. A transferred
     problem is handled on its own page, through the problem loop."""
@@ -188,6 +187,7 @@ def editable_problems(record: VisitRecord):
     )
 
 
+@transaction.atomic
 def record_save(
     *,
     record: VisitRecord,
@@ -236,7 +236,9 @@ def record_save(
             problem.delete()
     for problem in problems:
         problem.record = record
-        if file and problem.resolution == Problem.Resolution.ON_SPOT:
+        solved = problem.resolution == Problem.Resolution.ON_SPOT
+        if solved and (file or problem.status == Problem.Status.CLOSED):
+            # Solved on the spot stays solved when a returned sheet is saved as a draft.
             problem.status = Problem.Status.CLOSED
         else:
             problem.status = Problem.Status.RAISED

@@ -251,9 +251,15 @@ def test_carol_sees_alices_sheet_in_her_list(login, carol, filed):
     assert filed in response.context["page"]
 
 
-def test_carol_reads_and_prints_alices_draft_without_an_edit_link(login, carol, draft):
-    client = login(carol)
+def test_alices_draft_is_hers_alone_until_she_files_it(login, carol, olivia, draft):
+    for reader in (carol, olivia):
+        client = login(reader)
+        assert client.get(detail_url(draft)).status_code == 404
+        assert client.get(print_url(draft)).status_code == 404
 
+    draft.status = VisitRecord.Status.FILED
+    draft.save()
+    client = login(carol)
     detail = client.get(detail_url(draft))
     assert detail.status_code == 200
     assert edit_url(draft) not in detail.content.decode()

@@ -542,7 +542,8 @@ def test_a_returned_sheet_is_revised_and_filed_again(as_alice, login, alice, oli
 
 
 def test_only_a_filed_sheet_can_be_returned(login, alice, olivia, unit):
-    draft = VisitRecordFactory(cadre=alice, union=unit, status=VisitRecord.Status.DRAFT)
+    # Already returned (a second click, or a colleague was quicker).
+    draft = VisitRecordFactory(cadre=alice, union=unit, status=VisitRecord.Status.RETURNED)
     client = login(olivia)
     give_back = reverse("records:record-return", args=[draft.pk])
 
@@ -555,7 +556,7 @@ def test_only_a_filed_sheet_can_be_returned(login, alice, olivia, unit):
     assert response.status_code == 400
     assert zh("Only a filed record sheet can be returned.") in response.content.decode()
     draft.refresh_from_db()
-    assert draft.status == VisitRecord.Status.DRAFT
+    assert draft.status == VisitRecord.Status.RETURNED
 
 
 def test_a_second_return_says_the_sheet_is_already_back_with_its_cadre(login, alice, olivia, unit):
@@ -821,3 +822,40 @@ def test_someone_elses_pending_file_cannot_be_claimed(as_alice, login, alice, bo
     bobs_file.refresh_from_db()
     assert bobs_file.record is None
     assert the_record(alice).attachments.count() == 0
+
+
+def test_a_returned_sheet_saved_as_a_draft_keeps_its_solved_problems_solved(alice, olivia):
+    from records.services import record_return, record_save
+    from tests.factories import ProblemFactory, VisitRecordFactory
+
+    record = VisitRecordFactory(cadre=alice)
+    solved = ProblemFactory(
+        record=record, resolution="on_spot", status="closed", action_on_spot="当场解答"
+    )
+    record_return(record=record, user=olivia.user, reason="补充接触人员")
+    record.refresh_from_db()
+    record_save(record=record, user=alice.user, problems=[solved], file=False)
+    solved.refresh_from_db()
+    assert solved.status == Problem.Status.CLOSED
+
+
+def test_a_failure_while_filing_leaves_nothing_half_written(alice, other_department, monkeypatch):
+    """record_save is one transaction: when the transfer of a problem fails, the sheet, its
+    problems and their timeline are not saved either."""
+    from records import services
+    from records.models import ProblemEvent, VisitRecord
+    from tests.factories import GrassrootsUnionFactory, VisitRecordFactory
+
+    def broken_transfer(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "problem_transfer", broken_transfer)
+    record = VisitRecordFactory.build(
+        cadre=alice, union=GrassrootsUnionFactory(), status=VisitRecord.Status.DRAFT
+    )
+    problem = Problem(description="夜班通勤", resolution="transfer", department=other_department)
+    with pytest.raises(RuntimeError):
+        services.record_save(record=record, user=alice.user, problems=[problem], file=True)
+    assert not VisitRecord.objects.exists()
+    assert not Problem.objects.exists()
+    assert not ProblemEvent.objects.exists()

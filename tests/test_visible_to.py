@@ -99,3 +99,13 @@ class TestProblems:
 
     def test_an_anonymous_visitor_sees_none(self, problems):
         assert self.visible(AnonymousUser()) == set()
+
+
+def test_someone_elses_draft_is_seen_only_by_its_cadre(alice, carol, olivia, admin_user):
+    draft = VisitRecordFactory(cadre=alice, status=VisitRecord.Status.DRAFT)
+    assert draft in visible(alice.user)
+    assert draft not in visible(carol.user)
+    assert draft not in visible(olivia.user)
+    assert draft not in visible(admin_user)
+    own_draft = VisitRecordFactory(cadre=olivia, status=VisitRecord.Status.DRAFT)
+    assert own_draft in visible(olivia.user)
