@@ -1,0 +1,65 @@
+"""Forms of the assignment desk and the organization import: they only clean values; the
+services decide."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from liaison.models import YEAR_VALIDATORS
+from unions.models import GrassrootsUnion
+
+
+class UnionSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find a grassroots union"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Name, street or credit code"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+
+
+class AssignForm(forms.Form):
+    union = forms.ModelChoiceField(queryset=GrassrootsUnion.objects.all())
+    # Where the desk returns to: the search the union was found by.
+    q = forms.CharField(max_length=50, required=False)
+    page = forms.IntegerField(min_value=1, required=False)
+
+
+class EndForm(forms.Form):
+    ended_at = forms.DateField(
+        label=_("Ended on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end_reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. the cadre left; the union closed")}),
+    )
+
+
+class OrgImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+    year = forms.IntegerField(
+        label=_("Year of the contact points"),
+        validators=YEAR_VALIDATORS,
+        help_text=_("For the rows of the sheet 联系点 that give no year."),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only check the file; import nothing"), required=False, initial=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
