@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from liaison.models import LiaisonAssignment, QuarterlyMeeting
+from liaison.models import LiaisonAssignment, MeetingDecision, Opinion, QuarterlyMeeting
 
 
 @admin.register(LiaisonAssignment)
@@ -59,3 +59,35 @@ class QuarterlyMeetingAdmin(admin.ModelAdmin):
     @admin.display(description=_("number of attendees"), ordering="attendee_total")
     def attendee_count(self, meeting):
         return meeting.attendee_total
+
+
+@admin.register(Opinion)
+class OpinionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "union", "category", "status", "short_text", "taken_up_by"]
+    list_filter = ["status", "category", "union__street"]
+    list_select_related = ["union", "taken_up_by"]
+    search_fields = ["text", "union__name", "union__credit_code"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["union", "taken_up_by"]
+    raw_id_fields = ["problem"]
+    readonly_fields = ["created_at", "taken_up_at"]
+
+    @admin.display(description=_("need or opinion"))
+    def short_text(self, opinion):
+        return opinion.text[:60]
+
+
+@admin.register(MeetingDecision)
+class MeetingDecisionAdmin(admin.ModelAdmin):
+    """A meeting's decisions are carried out through the problem loop; here they are read."""
+
+    list_display = ["meeting", "problem", "kind", "department", "deadline", "decided_by"]
+    list_select_related = ["meeting", "problem", "department", "decided_by"]
+    list_filter = ["kind", "meeting"]
+    search_fields = ["note", "problem__description"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

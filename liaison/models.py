@@ -1,11 +1,15 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from records.models import Problem
 from unions.models import Cadre, GrassrootsUnion
+from unions.roles import Role, cadre_of, has_role, sees_everything
 
 QUARTER_CHOICES = [(1, _("Q1")), (2, _("Q2")), (3, _("Q3")), (4, _("Q4"))]
 YEAR_VALIDATORS = [MinValueValidator(2016), MaxValueValidator(2100)]
@@ -106,3 +110,166 @@ class QuarterlyMeeting(models.Model):
             "year": self.year,
             "quarter": self.quarter,
         }
+
+
+# --- Workers' opinions left on a union's public page (the QR code of its notice board) -------
+
+OPINION_TEXT_MAX_LENGTH = 1000
+OPINION_NAME_MAX_LENGTH = 50
+OPINION_PHONE_MAX_LENGTH = 30
+
+
+class OpinionQuerySet(models.QuerySet):
+    def visible_to(self, user, year: int):
+        """The opinions `user` may read: those of the unions they contact in `year` (a current
+        contact point), or all of them for the organization department and administrators."""
+        if sees_everything(user):
+            return self
+        cadre = cadre_of(user)
+        if cadre is None or not has_role(user, Role.CADRE):
+            return self.none()
+        return self.filter(union__in=self.contact_units(cadre, year))
+
+    def takeable_by(self, user, year: int):
+        """The opinions `user` may turn into a problem: only those of their own contact units."""
+        cadre = cadre_of(user)
+        if cadre is None or not has_role(user, Role.CADRE):
+            return self.none()
+        return self.filter(union__in=self.contact_units(cadre, year))
+
+    @staticmethod
+    def contact_units(cadre, year: int):
+        return (
+            LiaisonAssignment.objects.for_year(year).current().filter(cadre=cadre).values("union")
+        )
+
+    def new(self):
+        return self.filter(status=Opinion.Status.NEW)
+
+
+class Opinion(models.Model):
+    """A need or opinion a worker left on their union's public page (no login).
+
+    Personal data is optional (name, phone) and is shown only to the union's contact cadres and
+    the organization department. The sender's address is kept only as a keyed hash, for the rate
+    limit: the same address gives the same hash, and the address cannot be read back from it.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", pgettext_lazy("opinion status", "New")
+        TAKEN_UP = "taken_up", pgettext_lazy("opinion status", "Taken up")
+
+    union = models.ForeignKey(
+        GrassrootsUnion,
+        on_delete=models.PROTECT,
+        related_name="opinions",
+        verbose_name=_("grassroots union"),
+    )
+    text = models.TextField(
+        _("need or opinion"), validators=[MaxLengthValidator(OPINION_TEXT_MAX_LENGTH)]
+    )
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=OPINION_NAME_MAX_LENGTH, blank=True
+    )
+    phone = models.CharField(_("phone"), max_length=OPINION_PHONE_MAX_LENGTH, blank=True)
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=Problem.Category.choices,
+        default=Problem.Category.OTHER,
+    )
+    created_at = models.DateTimeField(_("left at"), default=timezone.now, db_index=True)
+    address_hash = models.CharField(_("address hash"), max_length=64, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    problem = models.ForeignKey(
+        Problem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opinions",
+        verbose_name=_("problem"),
+    )
+    taken_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken up by"),
+    )
+    taken_up_at = models.DateTimeField(_("taken up at"), null=True, blank=True)
+
+    objects = OpinionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("worker's opinion")
+        verbose_name_plural = _("workers' opinions")
+        indexes = [
+            # The rate limit counts one address's recent opinions.
+            models.Index(fields=["address_hash", "created_at"]),
+            models.Index(fields=["union", "status", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="new") | Q(taken_up_at__isnull=False),
+                name="opinion_taken_up_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class MeetingDecision(models.Model):
+    """What a quarterly meeting decided for one problem on its agenda. The decision is carried
+    out through the problem loop's services, so the problem's timeline shows it too."""
+
+    class Kind(models.TextChoices):
+        REASSIGN = "reassign", _("Transfer to another department")
+        NEW_DEADLINE = "new_deadline", _("Set a new deadline")
+        CLOSE = "close", _("Close with a reason")
+        URGE = "urge", _("Urge the department")
+
+    meeting = models.ForeignKey(
+        QuarterlyMeeting,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        verbose_name=_("quarterly meeting"),
+    )
+    problem = models.ForeignKey(
+        "records.Problem",
+        on_delete=models.PROTECT,
+        related_name="meeting_decisions",
+        verbose_name=_("problem"),
+    )
+    kind = models.CharField(_("decision"), max_length=20, choices=Kind.choices)
+    department = models.ForeignKey(
+        "unions.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    decided_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        verbose_name = _("meeting decision")
+        verbose_name_plural = _("meeting decisions")
+
+    def __str__(self):
+        return f"{self.meeting}: {self.get_kind_display()} #{self.problem_id}"

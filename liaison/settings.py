@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "unions.context_processors.roles",
+                "records.context_processors.notifications",
             ],
         },
     },
@@ -168,3 +169,31 @@ RECORDS_ATTACHMENT_MAX_BYTES = env.int("RECORDS_ATTACHMENT_MAX_BYTES", default=1
 # The union ids assigned to a cadre for a year. `records` must not import `liaison` (it sits
 # above), so the project names the function that answers; records calls it by this path.
 RECORDS_ASSIGNED_UNITS = "liaison.selectors.assigned_union_ids"
+
+# Problems transferred to a department are answered within this many working days (by the
+# calendar); urgent ones sooner. `send_reminders` warns this many working days ahead.
+PROBLEM_DEADLINE_DAYS = env.int("PROBLEM_DEADLINE_DAYS", default=15)
+PROBLEM_URGENT_DEADLINE_DAYS = env.int("PROBLEM_URGENT_DEADLINE_DAYS", default=7)
+PROBLEM_DUE_SOON_DAYS = env.int("PROBLEM_DUE_SOON_DAYS", default=2)
+
+# --- Notice boards (联系基层公示牌) and the opinions workers leave through their QR code -------
+# The Organization & Personnel Department's supervision phone, printed on every board.
+SUPERVISION_PHONE = env.str("SUPERVISION_PHONE", default="")
+# Where the QR codes point. Empty: the address the board was opened at. Set it when boards are
+# printed from an address workers' phones cannot reach (an intranet name), e.g.
+# https://liaison.xcgh.example
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
+# One address (a phone, or a workplace's shared network) may leave this many opinions in
+# OPINION_RATE_WINDOW seconds; counted in the database, so it holds across app processes.
+OPINION_RATE_LIMIT = env.int("OPINION_RATE_LIMIT", default=5)
+OPINION_RATE_WINDOW = 3600
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0: the client is
+# REMOTE_ADDR and the header is ignored (anyone can forge it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- The Excel import of the organization (组织数据导入) ------------------------------------
+# A workbook with more data rows than this (all sheets together), or a larger file, is refused
+# with a message before anything is read. (A proxy in front of the app should also cap the
+# request size, e.g. nginx client_max_body_size.)
+ORG_IMPORT_MAX_ROWS = env.int("ORG_IMPORT_MAX_ROWS", default=10_000)
+ORG_IMPORT_MAX_BYTES = env.int("ORG_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)

@@ -18,5 +18,10 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("records/", include("records.urls")),
+    # The assignment desk (联系点分配), coverage, and the Excel import of the organization.
+    path("assignments/", include("liaison.assignment_urls")),
+    path("meetings/", include("liaison.meeting_urls")),
+    # Notice boards, workers' opinions, and the public page of each union (/u/<token>/).
+    path("", include("liaison.board_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from liaison.models import LiaisonAssignment, QuarterlyMeeting
+from liaison.models import LiaisonAssignment, Opinion, QuarterlyMeeting
 from records.models import Attachment, CalendarDay, ContactForm, Problem, ProblemEvent, VisitRecord
 from unions.models import Cadre, Department, GrassrootsUnion, Street
 from unions.roles import Role
@@ -150,3 +150,15 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
     content_type = "application/pdf"
     size = 13
     uploaded_by = factory.SelfAttribute("record.cadre.user")
+
+
+class OpinionFactory(factory.django.DjangoModelFactory):
+    """A worker's opinion left on a union's public page."""
+
+    class Meta:
+        model = Opinion
+
+    union = factory.SubFactory(GrassrootsUnionFactory)
+    text = "食堂晚上能不能多开一个窗口？"
+    category = Problem.Category.WELFARE
+    address_hash = factory.Sequence(lambda n: f"{n:064x}")

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from liaison.models import MeetingDecision
 from records.models import Notification, Problem, ReminderLog
 from tests.factories import (
     AttachmentFactory,
@@ -18,6 +19,7 @@ from tests.factories import (
     DepartmentFactory,
     GrassrootsUnionFactory,
     LiaisonAssignmentFactory,
+    OpinionFactory,
     ProblemEventFactory,
     ProblemFactory,
     QuarterlyMeetingFactory,
@@ -69,6 +71,18 @@ BUILDERS = {
     ),
     "liaison.liaisonassignment": lambda n: LiaisonAssignmentFactory(assigned_by=UserFactory()),
     "liaison.quarterlymeeting": build_meeting,
+    "liaison.meetingdecision": lambda n: MeetingDecision.objects.create(
+        meeting=build_meeting(n),
+        problem=ProblemFactory(),
+        kind="urge",
+        department=DepartmentFactory(),
+        decided_by=UserFactory(),
+    ),
+    "liaison.opinion": lambda n: OpinionFactory(
+        status="taken_up",
+        taken_up_by=UserFactory(),
+        taken_up_at=datetime.datetime.now(datetime.UTC),
+    ),
 }
 WITH_HISTORY = ["records.visitrecord", "records.problem", "liaison.liaisonassignment"]
 
@@ -130,7 +144,13 @@ def test_the_change_page_opens(staff, label):
     [
         label
         for label in BUILDERS
-        if label not in ("records.problemevent", "records.attachment", "records.reminderlog")
+        if label
+        not in (
+            "records.problemevent",
+            "records.attachment",
+            "records.reminderlog",
+            "liaison.meetingdecision",
+        )
     ],
 )
 def test_the_add_page_opens(staff, label):

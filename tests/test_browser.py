@@ -14,7 +14,12 @@ from records.models import Problem, VisitRecord
 from tests.browser import chromium_driver
 from tests.factories import PASSWORD, GrassrootsUnionFactory, LiaisonAssignmentFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: a transactional test flushes the database when it ends, role groups
+# (created by migrations) included; each such test restores them when it starts.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def tap(browser, element):

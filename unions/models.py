@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from unions.tokens import PUBLIC_TOKEN_MAX_LENGTH, new_public_token
 from unions.validators import validate_credit_code
 
 
@@ -143,6 +144,15 @@ class GrassrootsUnion(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     member_count = models.PositiveIntegerField(_("members"), default=0)
     active = models.BooleanField(_("active"), default=True)
+    # The link on the union's notice board (its QR code) carries this token, never the id; the
+    # organization department regenerates it and the old link stops working.
+    public_token = models.CharField(
+        _("public link token"),
+        max_length=PUBLIC_TOKEN_MAX_LENGTH,
+        unique=True,
+        default=new_public_token,
+        editable=False,
+    )
 
     objects = GrassrootsUnionQuerySet.as_manager()
 

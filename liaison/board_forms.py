@@ -1,0 +1,60 @@
+"""Forms of the notice boards' pages: the public opinion form and the opinion list's filter."""
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from liaison.models import (
+    OPINION_NAME_MAX_LENGTH,
+    OPINION_PHONE_MAX_LENGTH,
+    OPINION_TEXT_MAX_LENGTH,
+    Opinion,
+)
+from records.models import Problem
+
+# A field people never see (moved off screen, skipped by the keyboard): a bot filling every
+# input fills it too. Named like a field bots like to fill.
+HONEYPOT_FIELD = "website"
+
+validate_phone = RegexValidator(
+    r"^[0-9+()\- ]*$", _("A phone number has only digits, spaces and + - ( ).")
+)
+
+
+class OpinionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your need or opinion"),
+        max_length=OPINION_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    category = forms.ChoiceField(
+        label=_("What is it about?"),
+        choices=Problem.Category.choices,
+        initial=Problem.Category.OTHER,
+    )
+    name = forms.CharField(
+        label=_("Your name (optional)"),
+        max_length=OPINION_NAME_MAX_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Your phone (optional)"),
+        max_length=OPINION_PHONE_MAX_LENGTH,
+        required=False,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    @staticmethod
+    def honeypot_filled(data) -> bool:
+        """A bot filled the field no person sees: the submission is dropped without a word."""
+        return bool(data.get(HONEYPOT_FIELD, "").strip())
+
+
+class OpinionFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All"))] + Opinion.Status.choices,
+        required=False,
+    )
