@@ -3,7 +3,13 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from liaison.models import LiaisonAssignment, MeetingDecision, Opinion, QuarterlyMeeting
+from liaison.models import (
+    LiaisonAssignment,
+    MeetingDecision,
+    Opinion,
+    QuarterlyMeeting,
+    QuarterSnapshot,
+)
 
 
 @admin.register(LiaisonAssignment)
@@ -91,3 +97,25 @@ class MeetingDecisionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(QuarterSnapshot)
+class QuarterSnapshotAdmin(admin.ModelAdmin):
+    """Frozen quarters are made by the dashboard's "freeze" button (`quarter_freeze`) and read
+    here; an administrator may delete a mistaken one, and the quarter can then be frozen again."""
+
+    list_display = ["__str__", "as_of", "cadre_count", "frozen_by", "frozen_at"]
+    list_filter = ["year", "quarter"]
+    list_select_related = ["frozen_by"]
+    readonly_fields = ["year", "quarter", "as_of", "timely_days", "frozen_by", "frozen_at"]
+    exclude = ["rows", "streets"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("cadres"))
+    def cadre_count(self, snapshot):
+        return len(snapshot.rows)

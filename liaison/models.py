@@ -273,3 +273,43 @@ class MeetingDecision(models.Model):
 
     def __str__(self):
         return f"{self.meeting}: {self.get_kind_display()} #{self.problem_id}"
+
+
+class QuarterSnapshot(models.Model):
+    """A quarter's compliance figures as the organization department froze them after the
+    quarter ended (`liaison.compliance.quarter_freeze`). The dashboard shows a frozen quarter
+    from here, so records filed or returned later do not change what was reported.
+
+    `rows` holds one `liaison.compliance.CadreRow` per cadre (Decimals as strings); `streets`
+    the per-street coverage of the quarter."""
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=QUARTER_CHOICES)
+    as_of = models.DateField(_("figures as of"))
+    timely_days = models.PositiveSmallIntegerField(_("days allowed for timely filing"))
+    rows = models.JSONField(_("cadre figures"), default=list)
+    streets = models.JSONField(_("street coverage"), default=list)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("frozen by"),
+    )
+    frozen_at = models.DateTimeField(_("frozen at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        verbose_name = _("quarter snapshot")
+        verbose_name_plural = _("quarter snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="one_snapshot_per_quarter"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="snapshot_quarter_1_to_4"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(year)s Q%(quarter)s compliance snapshot") % {
+            "year": self.year,
+            "quarter": self.quarter,
+        }

@@ -197,3 +197,13 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # request size, e.g. nginx client_max_body_size.)
 ORG_IMPORT_MAX_ROWS = env.int("ORG_IMPORT_MAX_ROWS", default=10_000)
 ORG_IMPORT_MAX_BYTES = env.int("ORG_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+
+# --- Quarterly compliance (季度达标) and the annual assessment (年度考核) -----------------------
+# A record sheet is filed on time when it is filed within this many days after its contact
+# ended (its end date): 7 means the sheet of a contact ending on Monday is on time until the
+# Monday after, whole day included.
+COMPLIANCE_TIMELY_DAYS = env.int("COMPLIANCE_TIMELY_DAYS", default=7)
+# The annual assessment's score: points per criterion, adding up to 100 (see the README,
+# "Annual assessment (年度考核)"): working days against the annual target, assigned units
+# contacted in each quarter, sheets filed on time, answered problems fed back to the grassroots.
+ASSESSMENT_WEIGHTS = {"days": 40, "coverage": 30, "timely": 15, "feedback": 15}

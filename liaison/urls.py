@@ -21,6 +21,10 @@ urlpatterns = [
     # The assignment desk (联系点分配), coverage, and the Excel import of the organization.
     path("assignments/", include("liaison.assignment_urls")),
     path("meetings/", include("liaison.meeting_urls")),
+    # Quarterly compliance, the freeze of a quarter, the annual assessment.
+    path("compliance/", include("liaison.compliance_urls")),
+    # Their workbooks: the quarterly compliance report and the annual assessment.
+    path("compliance/export/", include("liaison.workbook_urls")),
     # Notice boards, workers' opinions, and the public page of each union (/u/<token>/).
     path("", include("liaison.board_urls")),
     path("admin/", admin.site.urls),

@@ -76,12 +76,26 @@ def add_sheet(
     sheet.append(header)
     fills = iter(fills) if fills is not None else None
     for row in rows:
-        cells = [text_cell(sheet, _plain(value)) for value in row]
         fill = next(fills) if fills is not None else None
-        if fill is not None:
-            for cell in cells:
-                cell.fill = fill
+        if fill is None:
+            sheet.append([_value(sheet, value) for value in row])
+            continue
+        cells = [text_cell(sheet, _plain(value)) for value in row]
+        for cell in cells:
+            cell.fill = fill
         sheet.append(cells)
+
+
+def _value(sheet: Worksheet, value):
+    """A plain value where it can be one: openpyxl then reuses one cell for the whole row. (A
+    cell object per value is first tried as a value, fails, and costs a new cell: on 100,000
+    rows that was about a quarter of the time of a register.) An empty text is an empty cell."""
+    value = _plain(value)
+    if value == "":
+        return None
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return text_cell(sheet, value)
+    return value
 
 
 def _plain(value):

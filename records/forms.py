@@ -417,3 +417,44 @@ class LedgerFilterForm(forms.Form):
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+
+
+class RegisterForm(forms.Form):
+    """The period and department of the record register: a year (and quarter), or two dates."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", _("All quarters")), (1, _("Q1")), (2, _("Q2")), (3, _("Q3")), (4, _("Q4"))],
+    )
+    start = forms.DateField(label=_("Or from"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label=_("All departments"),
+    )
+
+    def __init__(self, *args, years=(), departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        if departments is not None:
+            # A department head: their own department, and no "all".
+            self.fields["department"].queryset = departments
+            self.fields["department"].empty_label = None
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start or end:
+            if not (start and end):
+                raise forms.ValidationError(_("Give both dates, or none and a year."))
+            if start > end:
+                raise forms.ValidationError(_("The start date is after the end date."))
+        elif not data.get("year"):
+            self.add_error("year", _("Choose a year, or give two dates."))
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from records import problem_views, views
+from records import problem_views, register_views, views
 
 app_name = "records"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/print/", views.record_print, name="record-print"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
     path("unions/search/", views.union_search, name="union-search"),
+    path("register/", register_views.register, name="register"),
+    path("register/export/", register_views.register_export, name="register-export"),
     path("problems/", problem_views.my_problems, name="my-problems"),
     path("problems/inbox/", problem_views.inbox, name="inbox"),
     path("problems/ledger/", problem_views.ledger, name="ledger"),

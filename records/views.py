@@ -183,7 +183,9 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
 
 def _detail_context(request, record: VisitRecord, return_form=None) -> dict:
     user = request.user
-    history = list(record.history.select_related("history_user__cadre").order_by("history_date"))
+    history = list(
+        record.history.select_related("history_user__cadre").order_by("history_date", "history_id")
+    )
     changes = []
     previous = None
     for entry in history:

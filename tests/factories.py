@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from liaison.models import LiaisonAssignment, Opinion, QuarterlyMeeting
+from liaison.models import LiaisonAssignment, Opinion, QuarterlyMeeting, QuarterSnapshot
 from records.models import Attachment, CalendarDay, ContactForm, Problem, ProblemEvent, VisitRecord
 from unions.models import Cadre, Department, GrassrootsUnion, Street
 from unions.roles import Role
@@ -162,3 +162,16 @@ class OpinionFactory(factory.django.DjangoModelFactory):
     text = "食堂晚上能不能多开一个窗口？"
     category = Problem.Category.WELFARE
     address_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class QuarterSnapshotFactory(factory.django.DjangoModelFactory):
+    """A frozen quarter; its rows are empty unless given (`quarter_freeze` makes real ones)."""
+
+    class Meta:
+        model = QuarterSnapshot
+
+    year = 2026
+    quarter = 3
+    as_of = datetime.date(2026, 9, 30)
+    timely_days = 7
+    frozen_by = factory.SubFactory(UserFactory)

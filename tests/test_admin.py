@@ -23,6 +23,7 @@ from tests.factories import (
     ProblemEventFactory,
     ProblemFactory,
     QuarterlyMeetingFactory,
+    QuarterSnapshotFactory,
     UserFactory,
     VisitRecordFactory,
 )
@@ -77,6 +78,9 @@ BUILDERS = {
         kind="urge",
         department=DepartmentFactory(),
         decided_by=UserFactory(),
+    ),
+    "liaison.quartersnapshot": lambda n: QuarterSnapshotFactory(
+        year=2016 + n, frozen_by=UserFactory()
     ),
     "liaison.opinion": lambda n: OpinionFactory(
         status="taken_up",
@@ -150,6 +154,7 @@ def test_the_change_page_opens(staff, label):
             "records.attachment",
             "records.reminderlog",
             "liaison.meetingdecision",
+            "liaison.quartersnapshot",
         )
     ],
 )
