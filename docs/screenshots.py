@@ -27,25 +27,15 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.browser import CHROMIUM_FLAGS  # noqa: E402  (the same flags as the browser test)
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 PASSWORD = "liaison-demo"  # seed_demo's demo password (DEBUG only)
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844, "pixelRatio": 2}
-# The closed network: no background connections, no component updates, no sync.
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
-    "--lang=zh-CN",
-]
+FLAGS = [*CHROMIUM_FLAGS, "--hide-scrollbars"]
 
 
 def free_port() -> int:

@@ -280,7 +280,9 @@ class ReturnForm(forms.Form):
     )
 
 
-class RecordFilterForm(forms.Form):
+class YearQuarterForm(forms.Form):
+    """A year and an optional quarter to filter by; the view gives the years to offer."""
+
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
     quarter = forms.TypedChoiceField(
         label=_("Quarter"),
@@ -289,6 +291,17 @@ class RecordFilterForm(forms.Form):
         empty_value=None,
         choices=[("", _("All quarters")), (1, _("Q1")), (2, _("Q2")), (3, _("Q3")), (4, _("Q4"))],
     )
+    all_years = True  # offer "all years" (a filter) or not (a period that needs a year)
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = [(y, str(y)) for y in years]
+        self.fields["year"].choices = (
+            [("", _("All years")), *offered] if self.all_years else offered
+        )
+
+
+class RecordFilterForm(YearQuarterForm):
     union = forms.CharField(
         label=_("Grassroots union"),
         required=False,
@@ -305,10 +318,6 @@ class RecordFilterForm(forms.Form):
         required=False,
         choices=[("", _("All forms")), *ContactForm.choices],
     )
-
-    def __init__(self, *args, years=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
 
 
 # --- The problem loop ----------------------------------------------------------------------
@@ -384,7 +393,7 @@ class DeadlineForm(NoteForm):
     field_order = ["deadline", "note"]
 
 
-class LedgerFilterForm(forms.Form):
+class LedgerFilterForm(YearQuarterForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -404,32 +413,15 @@ class LedgerFilterForm(forms.Form):
         required=False,
         choices=[("", _("All categories")), *Problem.Category.choices],
     )
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
-    quarter = forms.TypedChoiceField(
-        label=_("Quarter"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        choices=[("", _("All quarters")), (1, _("Q1")), (2, _("Q2")), (3, _("Q3")), (4, _("Q4"))],
-    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
-    def __init__(self, *args, years=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+    field_order = ["status", "department", "street", "category", "year", "quarter", "overdue"]
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(YearQuarterForm):
     """The period and department of the record register: a year (and quarter), or two dates."""
 
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
-    quarter = forms.TypedChoiceField(
-        label=_("Quarter"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        choices=[("", _("All quarters")), (1, _("Q1")), (2, _("Q2")), (3, _("Q3")), (4, _("Q4"))],
-    )
+    all_years = False
     start = forms.DateField(label=_("Or from"), required=False, widget=DateInput())
     end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
     department = forms.ModelChoiceField(
@@ -439,9 +431,8 @@ class RegisterForm(forms.Form):
         empty_label=_("All departments"),
     )
 
-    def __init__(self, *args, years=(), departments=None, **kwargs):
+    def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, str(y)) for y in years]
         if departments is not None:
             # A department head: their own department, and no "all".
             self.fields["department"].queryset = departments

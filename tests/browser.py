@@ -10,6 +10,19 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 # CI installs the browser and must not skip; a developer without it is told how to get it.
 REQUIRED = os.environ.get("LIAISON_REQUIRE_BROWSER") == "1"
 PHONE = {"width": 390, "height": 844, "pixelRatio": 2}
+# The closed network: no background connections, no component updates, no sync.
+CHROMIUM_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--lang=zh-CN",
+)
 
 
 def chromium_driver(profile_dir, device=PHONE):
@@ -23,20 +36,7 @@ def chromium_driver(profile_dir, device=PHONE):
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    # The closed network: no background connections, no component updates, no sync.
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--lang=zh-CN",
-        f"--user-data-dir={profile_dir}",
-    ):
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile_dir}"):
         options.add_argument(flag)
     options.add_experimental_option(
         "mobileEmulation",
