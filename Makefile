@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 DEBIAN_PACKAGES := chromium chromium-driver fonts-noto-cjk gettext
+# `make bench` only: the HTTP load generator of its load test.
+BENCH_DEBIAN_PACKAGES := wrk
+BENCH_STAMP := $(VENV)/.bench-installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install system-packages run test lint format migrations-check clean
+.PHONY: install system-packages bench-packages run test bench lint format migrations-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,18 +27,39 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## Debian packages the tests use (the browser test; without them it is skipped locally).
-system-packages:
-	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# $(call apt_install,packages,what happens without them): install the Debian packages missing.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  elif sudo -n true 2>/dev/null; then sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	  else echo "Not installed: $$missing (the browser test will be skipped)"; fi; \
+	  else echo "Not installed: $$missing ($(2))"; fi; \
 	fi
+endef
+
+## Debian packages the tests use (the browser test; without them it is skipped locally).
+system-packages:
+	$(call apt_install,$(DEBIAN_PACKAGES),the browser test will be skipped)
+
+## Debian packages of the benchmark (wrk; without it the load test is skipped).
+bench-packages:
+	$(call apt_install,$(BENCH_DEBIAN_PACKAGES),the load test will be skipped)
 
 ## make test — the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: install system-packages
 	$(BIN)/pytest -n auto -q
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	rm -f $(VENV)/.bench-installed-*
+	touch $@
+
+## make bench — district-scale benchmark in its own databases (bench/ for SQLite, <name>_bench
+## on PostgreSQL when DATABASE_URL points there); writes BENCHMARKS.md. Not part of CI (long).
+## Pass options with BENCH_ARGS, e.g. make bench BENCH_ARGS="--quick" or "--rebuild".
+bench: install bench-packages $(BENCH_STAMP)
+	DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench-orchestrator-not-a-secret} \
+	  $(BIN)/python manage.py bench --out BENCHMARKS.md $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

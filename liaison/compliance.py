@@ -30,6 +30,7 @@ The definitions, also written in the README ("Quarterly compliance", "Annual ass
 
 import dataclasses
 import datetime
+import functools
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -42,7 +43,7 @@ from django.db.models import (
     DateField,
     DecimalField,
     Exists,
-    F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -53,15 +54,16 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractQuarter
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from liaison.meetings import quarter_bounds
 from liaison.models import LiaisonAssignment, QuarterSnapshot
 from liaison.selectors import ZERO_DAYS, pace_on
-from records.models import Problem, VisitRecord
+from records.models import INTEGRITY_EXCEPTION, Problem, VisitRecord
 from records.problems import overdue_q
 from unions.models import Cadre, Department, GrassrootsUnion, Street
 from unions.roles import Role, cadre_of, has_role, headed_department, sees_everything
@@ -85,6 +87,12 @@ class ComplianceStatus(TextChoices):
     NO_CONTACT = "no_contact", pgettext_lazy("compliance", "No contact")
 
 
+STATUS_BADGES = {
+    ComplianceStatus.ON_TRACK: "text-bg-success",
+    ComplianceStatus.BEHIND: "text-bg-warning",
+    ComplianceStatus.NO_CONTACT: "text-bg-danger",
+}
+
 # The order "sort by status" uses: the cadres needing attention first.
 STATUS_ORDER = {
     ComplianceStatus.NO_CONTACT: 0,
@@ -103,6 +111,13 @@ def compliance_status(
     if days < pace or contacted < assigned:
         return ComplianceStatus.BEHIND.value
     return ComplianceStatus.ON_TRACK.value
+
+
+@functools.cache
+def choice_labels(choices: type[TextChoices], language: str | None) -> dict[str, str]:
+    """A choices class's labels in `language`, translated once: hundreds of rows, each asking
+    for its label, made the dashboard's template translate the same words hundreds of times."""
+    return {value: str(label) for value, label in choices.choices}
 
 
 def _percent(value: Decimal | int, whole: Decimal | int) -> int:
@@ -158,18 +173,23 @@ class CadreRow:
 
     @property
     def rank_label(self) -> str:
-        return str(Cadre.Rank(self.rank).label) if self.rank in Cadre.Rank.values else self.rank
+        return choice_labels(Cadre.Rank, get_language()).get(self.rank, self.rank)
 
     @property
     def status_label(self) -> str:
-        return str(ComplianceStatus(self.status).label)
+        return choice_labels(ComplianceStatus, get_language())[self.status]
 
     @property
+    def status_class(self) -> str:
+        """The status badge's colour (Bootstrap): green, amber, red."""
+        return STATUS_BADGES[self.status]
+
+    @functools.cached_property
     def progress_percent(self) -> int:
         """Days filed this year as a share of the target: the width of the row's bar."""
         return _percent(self.days_filed_year, self.target)
 
-    @property
+    @functools.cached_property
     def pace_percent(self) -> int:
         """Where the pace stands on the same bar (its marker)."""
         return _percent(self.pace, self.target)
@@ -179,7 +199,7 @@ class CadreRow:
         """Days ahead of the pace (negative: behind)."""
         return self.days_filed_year - self.pace
 
-    @property
+    @functools.cached_property
     def timely_percent(self) -> Decimal | None:
         return None if self.timely_share is None else (self.timely_share * 100).normalize()
 
@@ -220,12 +240,58 @@ def timely_days() -> int:
     return settings.COMPLIANCE_TIMELY_DAYS
 
 
+def _fixed_offset_minutes() -> int | None:
+    """The current time zone's UTC offset in minutes if it is the same all year (Asia/Shanghai
+    has been UTC+8 since 1991), else None."""
+    zone = timezone.get_current_timezone()
+    year = timezone.now().year
+    offsets = {
+        datetime.datetime(year, month, 1, tzinfo=datetime.UTC).astimezone(zone).utcoffset()
+        for month in (1, 7)
+    }
+    return int(offsets.pop().total_seconds() // 60) if len(offsets) == 1 else None
+
+
+class LocalDate(TruncDate):
+    """The local date of a datetime column (Django's TruncDate). On SQLite through SQLite's own
+    date() shifted by the zone's fixed offset: Django's SQLite TruncDate calls a Python function
+    for every row, which was most of the compliance dashboard's time (BENCHMARKS.md)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        minutes = _fixed_offset_minutes()
+        if minutes is None:
+            return super().as_sqlite(compiler, connection, **extra_context)
+        sql, params = compiler.compile(self.lhs)
+        return f"date({sql}, %s)", (*params, f"{minutes:+d} minutes")
+
+
+class DaysAfter(Func):
+    """A date column plus a number of days, as a date, in each database's own SQL (Django's
+    date arithmetic on SQLite is a Python function called row by row)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, days: int):
+        super().__init__(expression)
+        self.days = int(days)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # PostgreSQL: a date plus an integer is a date.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} + %s)", (*params, self.days)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, %s)", (*params, f"{self.days:+d} days")
+
+
 def timely_q(days: int | None = None) -> Q:
     """Filed at most `days` (settings.COMPLIANCE_TIMELY_DAYS) days after the contact's end
-    date, comparing the local date of `filed_at` (TruncDate uses the current time zone)."""
+    date, comparing the local date of `filed_at` (in the current time zone)."""
     days = timely_days() if days is None else days
-    deadline = Cast(F("end_date") + datetime.timedelta(days=days), output_field=DateField())
-    return Q(filed_at__isnull=False) & Q(filed_at__date__lte=deadline)
+    return Q(filed_at__isnull=False) & Q(
+        LessThanOrEqual(LocalDate("filed_at"), DaysAfter("end_date", days))
+    )
 
 
 def points_current_on(year: int, day: datetime.date) -> QuerySet:
@@ -274,6 +340,12 @@ def _order(cadres: QuerySet) -> QuerySet:
     return cadres.order_by("department__order", "department__name", "rank", "name", "pk")
 
 
+def _by_cadre(queryset: QuerySet, key: str, **figures) -> dict[int, dict]:
+    """`figures` (aggregates) of `queryset` grouped by the cadre at `key`: {cadre id: row}."""
+    rows = queryset.order_by().values(key).annotate(**figures)
+    return {row.pop(key): row for row in rows}
+
+
 def live_compliance(
     *,
     year: int,
@@ -283,44 +355,66 @@ def live_compliance(
     cadre: Cadre | None = None,
 ) -> list[CadreRow]:
     """The quarter's figures computed from the records as they are now (what a freeze stores).
-    Two queries: the calendar (for the pace) and one for the cadres with every figure.
+    Five queries, whatever the number of cadres and records: the calendar (for the pace), then
+    one GROUP BY pass each over the year's filed sheets, the quarter's problems and the contact
+    points, and the cadres themselves. (A subquery per figure and per cadre, as this was first
+    written, read the quarter's sheets ten times over: BENCHMARKS.md.)
 
     The cadres are the active ones, and those no longer active who filed a sheet in the
     quarter (they were at work then)."""
     start, end, as_of = _period(year, quarter, today)
     pace = pace_on(as_of).days
     target = Decimal(settings.ANNUAL_DAYS_TARGET)
-    quarter_records = _filed_between(start, end).filter(cadre=OuterRef("pk"))
-    problems = Problem.objects.filter(
-        record__cadre=OuterRef("pk"),
-        record__status=FILED,
-        record__start_date__range=(start, end),
+    in_quarter = Q(start_date__gte=start)
+    # The year's filed sheets up to the end of the quarter: no sheet is dated after today, so
+    # those up to `as_of` are the year's so far, and those from `start` the quarter's.
+    sheets = _filed_between(datetime.date(year, 1, 1), end)
+    if department is not None:
+        sheets = sheets.filter(cadre__department=department)
+    if cadre is not None:
+        sheets = sheets.filter(cadre=cadre)
+    records = _by_cadre(
+        sheets,
+        "cadre",
+        days_year=Coalesce(Sum("days", filter=Q(start_date__lte=as_of)), ZERO_DAYS),
+        records_quarter=Count("pk", filter=in_quarter),
+        records_timely=Count("pk", filter=in_quarter & timely_q()),
+        integrity=Count("pk", filter=in_quarter & INTEGRITY_EXCEPTION),
     )
-    cadres = (
-        _scoped(Cadre.objects.filter(Q(active=True) | Exists(quarter_records)), department, cadre)
-        .select_related("department")
-        .annotate(
-            units_assigned=_count(
-                points_current_on(year, as_of).filter(cadre=OuterRef("pk")), "cadre"
-            ),
-            units_contacted=_count(_contacted_points(year, start, end, as_of), "cadre"),
-            days_year=_days(
-                _filed_between(datetime.date(year, 1, 1), as_of).filter(cadre=OuterRef("pk")),
-                "cadre",
-            ),
-            records_quarter=_count(quarter_records, "cadre"),
-            records_timely=_count(quarter_records.filter(timely_q()), "cadre"),
-            integrity=_count(quarter_records.integrity_exceptions(), "cadre"),
-            problems_raised=_count(problems, "record__cadre"),
-            problems_transferred=_count(
-                problems.filter(resolution=Problem.Resolution.TRANSFER), "record__cadre"
-            ),
-            problems_overdue=_count(problems.filter(overdue_q(today)), "record__cadre"),
-            problems_fed_back=_count(problems.filter(feedback_on__isnull=False), "record__cadre"),
-        )
+    problems = _by_cadre(
+        Problem.objects.filter(record__in=sheets.filter(in_quarter).values("pk")),
+        "record__cadre",
+        problems_raised=Count("pk"),
+        problems_transferred=Count("pk", filter=Q(resolution=Problem.Resolution.TRANSFER)),
+        problems_overdue=Count("pk", filter=overdue_q(today)),
+        problems_fed_back=Count("pk", filter=Q(feedback_on__isnull=False)),
     )
+    contacted = Exists(sheets.filter(in_quarter, cadre=OuterRef("cadre"), union=OuterRef("union")))
+    points = _by_cadre(
+        points_current_on(year, as_of),
+        "cadre",
+        units_assigned=Count("pk"),
+        units_contacted=Count("pk", filter=Q(contacted)),
+    )
+    worked = [pk for pk, figures in records.items() if figures["records_quarter"]]
+    cadres = _scoped(
+        Cadre.objects.filter(Q(active=True) | Q(pk__in=worked)), department, cadre
+    ).select_related("department")
+    no_records = {
+        "days_year": Decimal(0),
+        "records_quarter": 0,
+        "records_timely": 0,
+        "integrity": 0,
+    }
+    no_problems = dict.fromkeys(
+        ("problems_raised", "problems_transferred", "problems_overdue", "problems_fed_back"), 0
+    )
+    no_points = {"units_assigned": 0, "units_contacted": 0}
     rows = []
     for c in _order(cadres):
+        r = records.get(c.pk, no_records)
+        p = problems.get(c.pk, no_problems)
+        u = points.get(c.pk, no_points)
         rows.append(
             CadreRow(
                 cadre_id=c.pk,
@@ -330,27 +424,24 @@ def live_compliance(
                 department_order=c.department.order,
                 rank=c.rank,
                 is_leader=c.is_leader,
-                units_assigned=c.units_assigned,
+                units_assigned=u["units_assigned"],
                 unit_quota=c.unit_quota,
-                days_filed_year=_one_place(c.days_year),
+                days_filed_year=_one_place(r["days_year"]),
                 target=target,
                 pace=pace,
-                units_contacted_quarter=c.units_contacted,
-                records_filed_quarter=c.records_quarter,
-                records_timely_quarter=c.records_timely,
-                timely_share=_share(c.records_timely, c.records_quarter),
-                problems_raised=c.problems_raised,
-                problems_transferred=c.problems_transferred,
-                problems_overdue=c.problems_overdue,
-                problems_fed_back=c.problems_fed_back,
-                integrity_exceptions=c.integrity,
+                units_contacted_quarter=u["units_contacted"],
+                records_filed_quarter=r["records_quarter"],
+                records_timely_quarter=r["records_timely"],
+                timely_share=_share(r["records_timely"], r["records_quarter"]),
+                integrity_exceptions=r["integrity"],
                 status=compliance_status(
-                    records=c.records_quarter,
-                    days=c.days_year,
+                    records=r["records_quarter"],
+                    days=r["days_year"],
                     pace=pace,
-                    contacted=c.units_contacted,
-                    assigned=c.units_assigned,
+                    contacted=u["units_contacted"],
+                    assigned=u["units_assigned"],
                 ),
+                **p,
             )
         )
     return rows
@@ -577,14 +668,16 @@ def quarterly_trend(
     records = VisitRecord.objects.filed().for_year(year)
     if department is not None:
         records = records.filter(cadre__department=department)
-    totals = dict(
-        records.order_by()
-        .annotate(quarter=ExtractQuarter("start_date"))
-        .values("quarter")
-        .annotate(days=Sum("days"))
-        .values_list("quarter", "days")
+    # A sum per quarter over date ranges (the index on start date answers the ranges), not a
+    # GROUP BY on the quarter extracted from each date: SQLite computes that extraction in
+    # Python, row by row (BENCHMARKS.md).
+    totals = records.aggregate(
+        **{
+            str(q): Sum("days", filter=Q(start_date__range=quarter_bounds(year, q)))
+            for q in (1, 2, 3, 4)
+        }
     )
-    return [(q, _one_place(totals.get(q))) for q in (1, 2, 3, 4)]
+    return [(q, _one_place(totals[str(q)])) for q in (1, 2, 3, 4)]
 
 
 # --- Freezing a quarter --------------------------------------------------------------------

@@ -234,12 +234,15 @@ def cadre_worklist(cadre: Cadre, limit: int = HOME_LIST_LIMIT) -> dict:
     """What the cadre still has to do, each a short list with its full count: drafts to finish,
     sheets returned for revision, and transferred problems waiting for an answer or for the
     cadre's feedback to the grassroots. Five queries, whatever the number of rows."""
-    records = VisitRecord.objects.filter(cadre=cadre).select_related("union")
+    records = VisitRecord.objects.filter(cadre=cadre)
     counts = records.aggregate(
         drafts=Count("pk", filter=Q(status=VisitRecord.Status.DRAFT)),
         returned=Count("pk", filter=Q(status=VisitRecord.Status.RETURNED)),
     )
     latest_first = ("-updated_at", "-pk")
+    # Only the columns the lists show: a sheet's row carries all its texts, a problem's row its
+    # sheet's too (select_related), and the home page is the one every cadre opens.
+    listed = records.select_related("union").only("start_date", "return_reason", "union__name")
     problems = (
         Problem.objects.filter(
             record__cadre=cadre,
@@ -247,15 +250,22 @@ def cadre_worklist(cadre: Cadre, limit: int = HOME_LIST_LIMIT) -> dict:
             status__in=WAITING_STATUSES,
         )
         .select_related("department", "record__union")
+        .only(
+            "description",
+            "deadline",
+            "status",
+            "record__union__name",
+            "department__name",
+        )
         .order_by(F("deadline").asc(nulls_last=True), "pk")
     )
     return {
         "drafts": list(
-            records.filter(status=VisitRecord.Status.DRAFT).order_by(*latest_first)[:limit]
+            listed.filter(status=VisitRecord.Status.DRAFT).order_by(*latest_first)[:limit]
         ),
         "draft_count": counts["drafts"],
         "returned": list(
-            records.filter(status=VisitRecord.Status.RETURNED).order_by(*latest_first)[:limit]
+            listed.filter(status=VisitRecord.Status.RETURNED).order_by(*latest_first)[:limit]
         ),
         "returned_count": counts["returned"],
         "problems": list(problems[:limit]),

@@ -33,6 +33,8 @@ def home(request):
     context["recent_records"] = (
         VisitRecord.objects.visible_to(user)
         .select_related("cadre", "union")
+        # The columns the table shows, not every text of the sheets.
+        .only("start_date", "days", "status", "cadre__name", "union__name")
         .order_by("-start_date", "-pk")[:RECENT_RECORDS]
     )
     return render(request, "liaison/home.html", context)

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class RecordsConfig(AppConfig):
     name = "records"
     verbose_name = _("Work records")
+
+    def ready(self):
+        # The export kinds register their builders (records.exports.BUILDERS) on import.
+        from records import register  # noqa: F401

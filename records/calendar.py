@@ -7,12 +7,14 @@ last year; new years arrive in a November release after the State Council's noti
 """
 
 import datetime
+import functools
 from collections.abc import Iterator
 from enum import StrEnum
 
 import chinese_calendar
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from records.models import CalendarDay
 
@@ -30,7 +32,12 @@ SOURCE_LABELS = {
 }
 
 
+@functools.lru_cache(maxsize=16384)
 def _statutory(date: datetime.date) -> bool | None:
+    """The library's answer for one date (None past its last year). Cached: the answer is fixed
+    for the life of the process (a new year arrives with a new release, i.e. a restart), and a
+    page's pace asks for every date of the year — 365 library calls, several milliseconds, on
+    every cadre's home and every compliance dashboard (BENCHMARKS.md)."""
     try:
         return chinese_calendar.is_workday(date)
     except NotImplementedError:
@@ -111,21 +118,24 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
 
 
 @transaction.atomic
-def calendar_load_year(*, year: int) -> int:
+def calendar_load_year(*, year: int, user=None) -> int:
     """Copy the statutory calendar of `year` into `CalendarDay` rows, where it differs from
     Monday–Friday (holidays on weekdays, working weekends), so the administrator can edit it.
-    Existing rows are left as they are. Returns the number of rows created."""
+    Existing rows are left as they are. Returns the number of rows created; each has its
+    history row, naming `user`."""
     if not library_covers(year):
         raise ValueError(year)
-    created = 0
-    for date in days_in(datetime.date(year, 1, 1), datetime.date(year, 12, 31)):
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    stored = set(
+        CalendarDay.objects.filter(date__range=(first, last)).values_list("date", flat=True)
+    )
+    new = []
+    for date in days_in(first, last):
         working = chinese_calendar.is_workday(date)
-        if working == (date.weekday() < 5):
+        if working == (date.weekday() < 5) or date in stored:
             continue
         _on_holiday, name = chinese_calendar.get_holiday_detail(date)
         note = str(name or "") if not working else f"{name or ''} 调休上班".strip()
-        _day, was_created = CalendarDay.objects.get_or_create(
-            date=date, defaults={"is_working_day": working, "note": note[:100]}
-        )
-        created += was_created
-    return created
+        new.append(CalendarDay(date=date, is_working_day=working, note=note[:100]))
+    # bulk_create alone would leave no history (it sends no post_save).
+    return len(bulk_create_with_history(new, CalendarDay, default_user=user))

@@ -28,6 +28,7 @@ from records.forms import (
     TransferForm,
 )
 from records.models import Notification, Problem
+from records.versions import EditConflict
 from unions.roles import Role, cadre_of, has_role
 
 PER_PAGE = 30
@@ -43,16 +44,26 @@ STEPS = {
             leader=d["leader"],
             urgent=d["urgent"],
             note=d["note"],
+            version=d["version"],
         ),
     ),
-    "accept": (NoteForm, lambda p, u, d: loop.problem_accept(problem=p, user=u, note=d["note"])),
+    "accept": (
+        NoteForm,
+        lambda p, u, d: loop.problem_accept(
+            problem=p, user=u, note=d["note"], version=d["version"]
+        ),
+    ),
     "answer": (
         AnswerForm,
-        lambda p, u, d: loop.problem_answer(problem=p, user=u, answer=d["answer"]),
+        lambda p, u, d: loop.problem_answer(
+            problem=p, user=u, answer=d["answer"], version=d["version"]
+        ),
     ),
     "hand_back": (
         ReasonForm,
-        lambda p, u, d: loop.problem_hand_back(problem=p, user=u, reason=d["reason"]),
+        lambda p, u, d: loop.problem_hand_back(
+            problem=p, user=u, reason=d["reason"], version=d["version"]
+        ),
     ),
     "feedback": (
         FeedbackForm,
@@ -63,22 +74,36 @@ STEPS = {
             method=d["feedback_method"],
             satisfaction=d["satisfaction"],
             note=d["note"],
+            version=d["version"],
         ),
     ),
-    "urge": (NoteForm, lambda p, u, d: loop.problem_urge(problem=p, user=u, note=d["note"])),
+    "urge": (
+        NoteForm,
+        lambda p, u, d: loop.problem_urge(problem=p, user=u, note=d["note"], version=d["version"]),
+    ),
     "retransfer": (
         RetransferForm,
         lambda p, u, d: loop.problem_retransfer(
-            problem=p, user=u, department=d["department"], leader=d["leader"], note=d["note"]
+            problem=p,
+            user=u,
+            department=d["department"],
+            leader=d["leader"],
+            note=d["note"],
+            version=d["version"],
         ),
     ),
     "set_deadline": (
         DeadlineForm,
         lambda p, u, d: loop.problem_set_deadline(
-            problem=p, user=u, deadline=d["deadline"], note=d["note"]
+            problem=p, user=u, deadline=d["deadline"], note=d["note"], version=d["version"]
         ),
     ),
-    "close": (CloseForm, lambda p, u, d: loop.problem_close(problem=p, user=u, reason=d["reason"])),
+    "close": (
+        CloseForm,
+        lambda p, u, d: loop.problem_close(
+            problem=p, user=u, reason=d["reason"], version=d["version"]
+        ),
+    ),
 }
 DONE = {
     "transfer": gettext_lazy("The problem is transferred."),
@@ -123,6 +148,8 @@ def _detail(request, problem: Problem, bound: dict | None = None, status: int = 
     steps = []
     for action in loop.allowed_actions(problem, request.user):
         form = (bound or {}).get(action) or STEPS[action][0](prefix=action)
+        if not form.is_bound:
+            form.fields["version"].initial = problem.version
         if action == "feedback" and not form.is_bound:
             form.initial = {"feedback_on": timezone.localdate()}
         url = reverse(f"records:problem-{action.replace('_', '-')}", args=[problem.pk])
@@ -161,6 +188,17 @@ def problem_act(request, pk: int, action: str):
         messages.error(request, " ".join(refused.messages))
         problem = get_problem_for_user(request.user, pk)
         return _detail(request, problem, status=409)
+    except EditConflict as conflict:
+        # Someone else acted since the page was shown: nothing was saved. The page shows the
+        # problem as it is now, with this step's form as the user filled it in; it carries
+        # the current version, so submitting it again (knowingly) is taken.
+        form.add_error(None, conflict)
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = conflict.current
+        problem = get_problem_for_user(request.user, pk)
+        if action not in loop.allowed_actions(problem, request.user):
+            messages.error(request, " ".join(conflict.messages))
+        return _detail(request, problem, bound={action: form}, status=409)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, errors in error.error_dict.items():
@@ -235,10 +273,20 @@ def _ledger_queryset(request):
     return filters, problems.order_by("-is_overdue", still_open, "deadline", "-pk")
 
 
+def narrow_page(queryset, number):
+    """A page of `queryset` in two steps, one query: the page's ids are chosen on the problems
+    alone (ordering and filters), and only those rows are joined to their sheets, cadres and
+    unions. Ordering every transferred problem joined to the 100,000 sheets read all of the
+    sheets' table for 30 rows (BENCHMARKS.md: the ledger's first page)."""
+    page = Paginator(queryset.values("pk"), PER_PAGE).get_page(number)
+    page.object_list = queryset.filter(pk__in=page.object_list)
+    return page
+
+
 @login_required
 def ledger(request):
     filters, problems = _ledger_queryset(request)
-    page = Paginator(problems, PER_PAGE).get_page(request.GET.get("page"))
+    page = narrow_page(problems, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

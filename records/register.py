@@ -1,26 +1,28 @@
 """The record register (记录单备案登记表): every filed work record sheet of a period, one row
 each with all its fields, as the organization department keeps it in Excel.
 
-The sheet is written in openpyxl's write-only mode from `queryset.iterator()`: a district's
-100,000 sheets go out in one query (fetched in chunks), and memory does not grow with them."""
+The sheet is written in openpyxl's write-only mode from the records read in chunks of a few
+thousand (`_in_chunks`): a district's 100,000 sheets go out in fifty short queries, and memory
+does not grow with them."""
 
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from records import excel
+from records import excel, exports
 from records.models import (
     CONTENT_AREA_FIELDS,
     INTEGRITY_CHOICES,
     INTEGRITY_FIELDS,
     ContactForm,
+    ExportJob,
     Problem,
     VisitRecord,
 )
@@ -111,6 +113,24 @@ COLUMNS = [
 ]
 
 
+def _in_chunks(records: QuerySet) -> Iterator[VisitRecord]:
+    """The records (ordered by start date, then id) in chunks of CHUNK_SIZE, each chunk its own
+    short query that continues after the last row of the one before (keyset pagination).
+
+    Not one query read through for the whole export: on SQLite a read held open that long
+    cannot be followed by a write on the same connection once anyone else has written (the
+    export's own progress, after a single session was saved meanwhile: "database is locked"),
+    and on any database it holds a snapshot for the whole export."""
+    after = Q()
+    while True:
+        chunk = list(records.filter(after)[:CHUNK_SIZE])
+        yield from chunk
+        if len(chunk) < CHUNK_SIZE:
+            return
+        last = chunk[-1]
+        after = Q(start_date__gt=last.start_date) | Q(start_date=last.start_date, pk__gt=last.pk)
+
+
 def _rows(records: QuerySet) -> Iterator[list]:
     """One list per record, in the order of COLUMNS."""
     # Labels are looked up once per export, not once per cell: a model's get_FOO_display()
@@ -120,7 +140,7 @@ def _rows(records: QuerySet) -> Iterator[list]:
     forms = {value: str(label) for value, label in ContactForm.choices} | {"": ""}
     answers = {value: str(label) for value, label in INTEGRITY_CHOICES} | {None: ""}
     areas = list(CONTENT_AREA_FIELDS.values())
-    for r in records.iterator(chunk_size=CHUNK_SIZE):
+    for r in _in_chunks(records):
         yield [
             r.pk,
             r.cadre.name,
@@ -149,10 +169,18 @@ def _rows(records: QuerySet) -> Iterator[list]:
         ]
 
 
-def register_workbook(*, period: Period, department: Department | None = None) -> Workbook:
+def register_workbook(
+    *, period: Period, department: Department | None = None, progress=None
+) -> Workbook:
     """The register as a write-only workbook of one sheet. Two queries: a count (for the
-    filter's range) and the records themselves, however many there are."""
+    filter's range) and the records themselves, however many there are. `progress(done,
+    total=None)` hears of the rows written (an export's page shows it)."""
     records = register_records(period=period, department=department)
+    row_count = records.count()
+    rows = _rows(records)
+    if progress is not None:
+        progress(0, row_count)
+        rows = exports.counting(rows, progress)
     title = _("Register of filed work record sheets, %(period)s, %(department)s") % {
         "period": period.label,
         "department": department.name if department else _("All departments"),
@@ -163,7 +191,22 @@ def register_workbook(*, period: Period, department: Department | None = None) -
         name=_("Record register"),
         title=title,
         columns=COLUMNS,
-        rows=_rows(records),
-        row_count=records.count(),
+        rows=rows,
+        row_count=row_count,
     )
     return workbook
+
+
+@exports.builder(ExportJob.Kind.REGISTER)
+def build_register(job: ExportJob, progress) -> Workbook:
+    """An export job's register: the period and department chosen on the register's page."""
+    params = job.params
+    period = Period(
+        datetime.date.fromisoformat(params["start"]),
+        datetime.date.fromisoformat(params["end"]),
+        params["label"],
+    )
+    department = Department.objects.filter(pk=params["department"]).first()
+    if params["department"] and department is None:
+        raise ValueError(f"department {params['department']} is gone")
+    return register_workbook(period=period, department=department, progress=progress)

@@ -3,12 +3,16 @@ workbook. The organization department exports any department; a department head 
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from records import excel
+from records import exports
 from records.forms import RegisterForm
-from records.register import Period, register_workbook
+from records.models import ExportJob
+from records.register import Period
 from unions.models import Department
 from unions.roles import Role, has_role, headed_department
 
@@ -33,19 +37,32 @@ def _register_form(request, data=None) -> tuple[RegisterForm, Department | None]
     return form, own
 
 
+RECENT_EXPORTS = 5
+
+
+def _register_page(request, form, status=200):
+    recent = ExportJob.objects.of(request.user).filter(kind=ExportJob.Kind.REGISTER)
+    context = {"form": form, "exports": recent[:RECENT_EXPORTS]}
+    return render(request, "records/register.html", context, status=status)
+
+
 @login_required
+@require_GET
 def register(request):
     form, _own = _register_form(request)
-    return render(request, "records/register.html", {"form": form})
+    return _register_page(request, form)
 
 
 @login_required
+@require_POST
 def register_export(request):
-    form, own = _register_form(request, request.GET)
+    """Ask for the register: it is built off the request (records.exports) and its page shows
+    the progress, then the file."""
+    form, own = _register_form(request, request.POST)
     if not form.is_valid():
         if own is not None and form.has_error("department"):
             raise PermissionDenied  # another department's register
-        return render(request, "records/register.html", {"form": form}, status=400)
+        return _register_page(request, form, status=400)
     data = form.cleaned_data
     if data["start"]:
         period = Period.between(data["start"], data["end"])
@@ -53,5 +70,38 @@ def register_export(request):
     else:
         period = Period.of_year(data["year"], data["quarter"])
         name = f"{data['year']}" + (f"-q{data['quarter']}" if data["quarter"] else "")
-    workbook = register_workbook(period=period, department=own or data["department"])
-    return excel.workbook_response(workbook, f"record-register-{name}.xlsx")
+    department = own or data["department"]
+    job = exports.request_export(
+        user=request.user,
+        kind=ExportJob.Kind.REGISTER,
+        params={
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "label": period.label,
+            "department": department.pk if department else None,
+        },
+        title=_("Record register, %(period)s, %(department)s")
+        % {
+            "period": period.label,
+            "department": department.name if department else _("All departments"),
+        },
+        filename=f"record-register-{name}.xlsx",
+    )
+    return redirect("records:export-detail", pk=job.pk)
+
+
+@login_required
+@require_GET
+def export_detail(request, pk):
+    """An export's progress, then its file: only for the person who asked for it."""
+    job = get_object_or_404(ExportJob.objects.of(request.user), pk=pk)
+    return render(request, "records/export_detail.html", {"job": job})
+
+
+@login_required
+@require_GET
+def export_download(request, pk):
+    job = get_object_or_404(ExportJob.objects.of(request.user), pk=pk, status=ExportJob.Status.DONE)
+    if not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)

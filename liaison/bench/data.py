@@ -1,0 +1,566 @@
+"""The benchmark's data set: a district's three years of contact work, built with bulk inserts.
+
+It reuses the vocabulary of `seed_demo` (departments, names, what a sheet says, the problems
+and their answers) but not its rules engine: `seed_demo` writes a demo that is right in every
+detail, one `bulk_create_with_history` at a time; this writes a district's volume in a few
+minutes with plain `bulk_create`. So there are **no history rows** (django-simple-history's
+tables stay empty): no page measured reads them, and the record sheet's own page, which does,
+is not measured. Timestamps (`created_at`, `filed_at`, a timeline's steps) are set as they
+would have happened, with seed_demo's `stamps_as_given`.
+
+What is built is recorded in one row of the table `bench_dataset` (the marker); a database with
+the marker of the same scale is reused, anything else is refused until `--rebuild`.
+"""
+
+import bisect
+import datetime
+import json
+import random
+import time
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django.utils import timezone
+
+from liaison.management.commands.seed_demo import (
+    ACTIONS,
+    BRANDS,
+    DEPARTMENTS,
+    GIVEN_DOUBLE,
+    GIVEN_SINGLE,
+    INTEGRITY_EXCEPTIONS,
+    NEEDS,
+    ORGANIZATION,
+    POLICIES,
+    PRIVATE_TRADES,
+    PROBLEMS,
+    QUESTIONS,
+    REMOTE_ACTIONS,
+    REMOTE_POLICIES,
+    RETURN_REASONS,
+    ROADS,
+    SECTION_TITLES,
+    STAFF_ROTATION,
+    STAFF_TITLES,
+    STATE_TRADES,
+    STREET_PLACES,
+    SURNAMES,
+    _fields,
+    credit_code,
+    stamps_as_given,
+)
+from liaison.models import LiaisonAssignment
+from records.calendar import WorkingCalendar
+from records.models import ContactForm, Notification, Problem, ProblemEvent, VisitRecord
+from unions.models import Cadre, Department, GrassrootsUnion, Street
+from unions.roles import GROUP_NAMES, Role
+
+MARKER_TABLE = "bench_dataset"
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    cadres: int
+    unions: int
+    records: int  # filed record sheets over `years`
+    problems: int
+    years: int = 3
+    seed: int = 7
+
+
+DISTRICT = Scale("district", cadres=300, unions=3000, records=100_000, problems=20_000)
+QUICK = Scale("quick", cadres=30, unions=120, records=1_500, problems=300)
+
+
+# --- The marker ------------------------------------------------------------------------------
+
+
+def read_marker() -> dict | None:
+    with connection.cursor() as cursor:
+        if MARKER_TABLE not in connection.introspection.table_names(cursor):
+            return None
+        cursor.execute(f"SELECT spec FROM {MARKER_TABLE}")
+        row = cursor.fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def _write_marker(spec: dict) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (spec TEXT NOT NULL)")
+        cursor.execute(f"DELETE FROM {MARKER_TABLE}")
+        cursor.execute(f"INSERT INTO {MARKER_TABLE} (spec) VALUES (%s)", [json.dumps(spec)])
+
+
+def ensure(scale: Scale, *, may_build: bool, say=print) -> dict:
+    """The data set of `scale` in the current database: reused when its marker says so, built
+    when the database is empty (and `may_build`). Returns the marker."""
+    marker = read_marker()
+    if marker is not None:
+        if marker["scale"]["name"] != scale.name:
+            raise RuntimeError(
+                f"The bench database holds the {marker['scale']['name']!r} data set, not "
+                f"{scale.name!r}: run with --rebuild."
+            )
+        say(f"Reusing the {scale.name} data set built on {marker['built_on']}.")
+        return marker
+    if VisitRecord.objects.exists() or Cadre.objects.exists():
+        raise RuntimeError(
+            "The bench database has data but no marker (an interrupted build?): run with --rebuild."
+        )
+    if not may_build:
+        raise RuntimeError("No bench data set yet (--reuse given): run without --reuse first.")
+    started = time.perf_counter()
+    with transaction.atomic():
+        Builder(scale, say=say).build()
+        marker = {
+            "scale": asdict(scale),
+            "built_on": timezone.localdate().isoformat(),
+            "build_seconds": round(time.perf_counter() - started, 1),
+        }
+        _write_marker(marker)
+    if connection.vendor == "postgresql":
+        # What autovacuum does soon after a bulk load (inserts trigger it since PostgreSQL 13):
+        # planner statistics, and the visibility map that lets a count read an index alone.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    say(f"Built the {scale.name} data set in {marker['build_seconds']} s.")
+    return marker
+
+
+# --- The builder -----------------------------------------------------------------------------
+
+
+class Builder:
+    def __init__(self, scale: Scale, say=print):
+        self.scale = scale
+        self.say = say
+        self.rng = random.Random(scale.seed)
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.years = list(range(self.today.year - scale.years + 1, self.today.year + 1))
+        first = datetime.date(self.years[0], 1, 1)
+        # Deadlines and later steps may fall a little past today.
+        calendar = WorkingCalendar(first, self.today + datetime.timedelta(days=120))
+        self.working = calendar.working_days()
+        self.past_working = [day for day in self.working if day <= self.today]
+
+    # --- time helpers ---
+
+    def at(self, day: datetime.date, hours=(9, 17)) -> datetime.datetime:
+        moment = datetime.datetime.combine(
+            day, datetime.time(self.rng.randint(*hours), self.rng.randrange(0, 60, 5))
+        )
+        return timezone.make_aware(moment)
+
+    def add_working_days(self, day: datetime.date, count: int) -> datetime.date:
+        index = bisect.bisect_right(self.working, day) + count - 1
+        if index < len(self.working):
+            return self.working[index]
+        return day + datetime.timedelta(days=count * 2)
+
+    def later(self, after: datetime.datetime, working_days: int) -> datetime.datetime:
+        day = timezone.localtime(after).date()
+        if working_days:
+            day = self.add_working_days(day, working_days)
+        moment = self.at(day)
+        if moment <= after:
+            moment = after + datetime.timedelta(minutes=self.rng.randint(20, 120))
+        return moment
+
+    # --- steps ---
+
+    def build(self) -> None:
+        timer = time.perf_counter()
+        departments = self.departments()
+        cadres = self.cadres(departments)
+        unions = self.unions()
+        self.say(f"  organization: {time.perf_counter() - timer:.1f} s")
+        timer = time.perf_counter()
+        held = {year: self.assignments(year, cadres, unions) for year in self.years}
+        records = self.records(cadres, unions, held)
+        self.say(f"  {len(records):,} record sheets: {time.perf_counter() - timer:.1f} s")
+        timer = time.perf_counter()
+        self.problems(records, departments, cadres)
+        self.say(f"  problems and their timelines: {time.perf_counter() - timer:.1f} s")
+
+    def departments(self) -> dict[str, Department]:
+        objs = [
+            Department(
+                name=spec.name,
+                order=order,
+                is_lead=spec.name == ORGANIZATION,
+                units_per_cadre=spec.units_per_cadre,
+            )
+            for order, spec in enumerate(DEPARTMENTS, start=1)
+        ]
+        Department.objects.bulk_create(objs)
+        return {d.name: d for d in Department.objects.all()}
+
+    def positions(self) -> list[tuple[str, str, str, bool]]:
+        """(department, rank, title, heads the department) for every cadre: the federation's
+        leaders, a head and a deputy per department, then staff (about one in ten a
+        division-level leader, as in a district federation's office)."""
+        rng = self.rng
+        positions = [(DEPARTMENTS[0].name, Cadre.Rank.BUREAU, "常务副主席", False)]
+        positions += [(DEPARTMENTS[0].name, Cadre.Rank.BUREAU, "副主席", False)] * 3
+        for spec in DEPARTMENTS:
+            positions.append((spec.name, Cadre.Rank.DIVISION, spec.chief, True))
+            positions.append((spec.name, Cadre.Rank.DIVISION, spec.deputy, False))
+        positions = positions[: self.scale.cadres]
+        i = 0
+        while len(positions) < self.scale.cadres:
+            department = STAFF_ROTATION[i % len(STAFF_ROTATION)]
+            i += 1
+            roll = rng.random()
+            if roll < 0.08:
+                positions.append((department, Cadre.Rank.DIVISION, "一级调研员", False))
+            elif roll < 0.6:
+                positions.append(
+                    (department, Cadre.Rank.SECTION, rng.choice(SECTION_TITLES), False)
+                )
+            else:
+                positions.append((department, Cadre.Rank.STAFF, rng.choice(STAFF_TITLES), False))
+        return positions
+
+    def cadres(self, departments: dict[str, Department]) -> list[Cadre]:
+        User = get_user_model()
+        rng = self.rng
+        positions = self.positions()
+        seen, names = set(), []
+        while len(names) < len(positions):
+            given = rng.choice(GIVEN_SINGLE) if rng.random() < 0.4 else rng.choice(GIVEN_DOUBLE)
+            name = (rng.choice(SURNAMES), given)
+            if name not in seen:
+                seen.add(name)
+                names.append(name)
+        unusable = make_password(None)  # the bench logs in with force_login: no passwords
+        users = [
+            User(username=f"b{i:04d}", last_name=surname, first_name=given, password=unusable)
+            for i, (surname, given) in enumerate(names, start=1)
+        ]
+        User.objects.bulk_create(users, batch_size=BATCH)
+        users = list(User.objects.filter(username__startswith="b").order_by("username"))
+        groups = {role: Group.objects.get_or_create(name=GROUP_NAMES[role])[0] for role in Role}
+        Membership = User.groups.through
+        memberships = []
+        cadres = []
+        for i, (user, (department, rank, title, chief), (surname, given)) in enumerate(
+            zip(users, positions, names, strict=True), start=1
+        ):
+            held = [Role.CADRE]
+            if chief:
+                held.append(Role.DEPARTMENT_HEAD)
+            if department == ORGANIZATION:
+                held.append(Role.ORGANIZATION)
+            memberships += [Membership(user_id=user.pk, group_id=groups[r].pk) for r in held]
+            cadres.append(
+                Cadre(
+                    user=user,
+                    name=surname + given,
+                    staff_number=f"XC{i:04d}",
+                    department=departments[department],
+                    rank=rank,
+                    title=title,
+                    phone=f"010-6601{rng.randrange(10000):04d}",
+                )
+            )
+        Membership.objects.bulk_create(memberships, batch_size=BATCH)
+        Cadre.objects.bulk_create(cadres, batch_size=BATCH)
+        return list(Cadre.objects.select_related("department", "user").order_by("staff_number"))
+
+    def unions(self) -> list[GrassrootsUnion]:
+        rng = self.rng
+        streets = list(Street)
+        codes: set[str] = set()
+        objs = []
+        while len(objs) < self.scale.unions:
+            street = rng.choice(streets)
+            code = credit_code(rng)
+            if code in codes:
+                continue
+            codes.add(code)
+            if rng.random() < 0.5:
+                name = f"北京{rng.choice(BRANDS)}{rng.choice(PRIVATE_TRADES)}有限公司工会"
+                kind = GrassrootsUnion.Kind.NON_PUBLIC
+            else:
+                place = STREET_PLACES[street]
+                name = f"北京{place}{rng.choice(STATE_TRADES)}有限责任公司工会"
+                kind = GrassrootsUnion.Kind.DIRECT
+            surname, given = rng.choice(SURNAMES), rng.choice(GIVEN_DOUBLE)
+            objs.append(
+                GrassrootsUnion(
+                    name=name,
+                    credit_code=code,
+                    kind=kind,
+                    street=street,
+                    address=f"北京市西城区{rng.choice(ROADS[street])}{rng.randint(1, 199)}号",
+                    chair=surname + given,
+                    phone=f"010-{rng.choice('68')}{rng.randint(0, 9999999):07d}",
+                    member_count=rng.randint(15, 2500),
+                )
+            )
+        GrassrootsUnion.objects.bulk_create(objs, batch_size=BATCH)
+        return list(GrassrootsUnion.objects.order_by("pk"))
+
+    def assignments(self, year, cadres, unions) -> dict[int, list[GrassrootsUnion]]:
+        """The year's contact points: 4 per leader, the department's number for the others."""
+        pool = list(unions)
+        random.Random(f"{self.scale.seed}:assign:{year}").shuffle(pool)
+        first_day = next(day for day in self.working if day.year == year)
+        held, objs, cursor = {}, [], 0
+        for cadre in cadres:
+            mine = []
+            while len(mine) < cadre.unit_quota:
+                union = pool[cursor % len(pool)]
+                cursor += 1
+                if union not in mine:
+                    mine.append(union)
+            held[cadre.pk] = mine
+            assigned_at = min(self.at(first_day, hours=(9, 11)), self.now)
+            objs += [
+                LiaisonAssignment(cadre=cadre, union=u, year=year, assigned_at=assigned_at)
+                for u in mine
+            ]
+        with stamps_as_given(*_fields(LiaisonAssignment, "assigned_at")):
+            LiaisonAssignment.objects.bulk_create(objs, batch_size=BATCH)
+        return held
+
+    def records(self, cadres, unions, held) -> list[VisitRecord]:
+        """`scale.records` filed sheets spread over the cadres (some busier than others) and
+        the working days of the years up to today, one date each, never two on one date of a
+        cadre, so every cadre keeps free dates to file on; and a few drafts and returned
+        sheets this year."""
+        rng = self.rng
+        weights = [rng.triangular(0.5, 1.5, 1.0) for _ in cadres]
+        total = sum(weights)
+        counts = [int(self.scale.records * w / total) for w in weights]
+        for i in range(self.scale.records - sum(counts)):
+            counts[i % len(counts)] += 1
+        objs = []
+        for cadre, count in zip(cadres, counts, strict=True):
+            count = min(count, len(self.past_working) * 2 // 3)
+            for day in sorted(rng.sample(self.past_working, count)):
+                objs.append(self.record(cadre, day, held, unions, filed=True))
+            this_year = [d for d in self.past_working if d.year == self.today.year][-30:]
+            for _ in range(rng.randint(0, 2)):
+                draft = self.record(cadre, rng.choice(this_year), held, unions, filed=False)
+                if rng.random() < 0.3:
+                    draft.start_date = draft.end_date = None
+                objs.append(draft)
+            if rng.random() < 0.1:
+                returned = self.record(cadre, rng.choice(this_year), held, unions, filed=True)
+                returned.status = VisitRecord.Status.RETURNED
+                returned.return_reason = rng.choice(RETURN_REASONS)
+                objs.append(returned)
+        # Problems are raised on a fifth of the filed sheets: mark them before inserting.
+        filed = [r for r in objs if r.status == VisitRecord.Status.FILED]
+        twice = self.scale.problems // 13
+        chosen = rng.sample(filed, self.scale.problems - twice)
+        self.problem_records = chosen + rng.sample(chosen, twice)
+        for record in chosen:
+            record.area_problems = True
+        # In the order they were written, as the table fills in real life: rows of one cadre
+        # are spread over the table, not side by side (PostgreSQL's planner reads that order).
+        objs.sort(key=lambda r: r.created_at)
+        with stamps_as_given(*_fields(VisitRecord, "created_at", "updated_at")):
+            VisitRecord.objects.bulk_create(objs, batch_size=BATCH)
+        return objs
+
+    def record(self, cadre, day, held, unions, *, filed: bool) -> VisitRecord:
+        rng = self.rng
+        mine = held[day.year][cadre.pk]
+        if rng.random() < 0.9:
+            union, outside = rng.choice(mine), False
+        else:
+            union = rng.choice(unions)
+            outside = union not in mine
+        form = rng.choices(
+            [
+                ContactForm.ON_SITE,
+                ContactForm.FACE_TO_FACE,
+                ContactForm.DISCUSSION,
+                ContactForm.REMOTE,
+            ],
+            [18, 16, 6, 60],
+        )[0]
+        remote = form == ContactForm.REMOTE
+        days = Decimal(0) if remote else rng.choices([Decimal("0.5"), Decimal(1)], [85, 15])[0]
+        record = VisitRecord(
+            cadre=cadre,
+            union=union,
+            start_date=day,
+            end_date=day,
+            days=days,
+            contact_form=form,
+            area_needs=True,
+            area_policy=rng.random() < 0.5,
+            area_problems=False,
+            area_self=rng.random() < 0.3,
+            questions_prepared="" if remote else "\n".join(rng.sample(QUESTIONS, 2)),
+            people_met=f"工会主席{union.chair}、一线职工代表{rng.randint(2, 20)}名",
+            workers_met=rng.randint(0, 30),
+            needs_and_opinions="".join(rng.sample(NEEDS["general"], 1 if remote else 2)),
+            policies_publicised=(
+                rng.choice(REMOTE_POLICIES)
+                if remote
+                else rng.choice(POLICIES).format(n=rng.randint(20, 120))
+            ),
+            actions_on_spot=rng.choice(REMOTE_ACTIONS if remote else ACTIONS),
+            transport_accepted=False,
+            gifts_accepted=False,
+            banquet_accepted=False,
+            outside_assignment=outside,
+            status=VisitRecord.Status.FILED if filed else VisitRecord.Status.DRAFT,
+        )
+        record.created_at = min(self.at(day, hours=(16, 20)), self.now)
+        if filed:
+            delay = rng.choice([0, 0, 1, 1, 1, 2, 2, 3, 4, 6, 9, 14])
+            filed_at = self.at(day + datetime.timedelta(days=delay), hours=(17, 21))
+            if filed_at > self.now:
+                filed_at = record.created_at + (self.now - record.created_at) / 2
+            record.filed_at = max(filed_at, record.created_at)
+            if not remote and rng.random() < 0.003:
+                name, explanation = rng.choice(INTEGRITY_EXCEPTIONS)
+                setattr(record, name, True)
+                record.integrity_explanation = explanation
+        record.updated_at = record.filed_at or record.created_at
+        return record
+
+    def problems(self, records, departments, cadres) -> None:
+        rng = self.rng
+        bureau = [c for c in cadres if c.rank == Cadre.Rank.BUREAU]
+        chief = {c.department_id: c.user for c in cadres if c.title in ("部长", "主任")}
+        org_user = next(c.user for c in cadres if c.department.name == ORGANIZATION)
+        S = Problem.Status
+        problems, timelines, notes = [], [], []
+        for record in self.problem_records:
+            template = rng.choice(PROBLEMS)
+            cadre_user = record.cadre.user
+            raised = record.filed_at
+            if rng.random() < 0.45:
+                problem = Problem(
+                    record=record,
+                    description=template.description,
+                    category=template.category,
+                    resolution=Problem.Resolution.ON_SPOT,
+                    action_on_spot=template.on_spot,
+                    status=S.CLOSED,
+                    created_at=raised,
+                    updated_at=raised,
+                )
+                steps = [(S.CLOSED, raised, "solve_on_spot", cadre_user, template.on_spot)]
+                problems.append(problem)
+                timelines.append(steps)
+                continue
+            department = departments[template.department]
+            head = chief.get(department.pk) or org_user
+            transferred = self.later(raised, rng.randint(1, 3))
+            deadline = self.add_working_days(timezone.localtime(transferred).date(), 15)
+            accepted = self.later(transferred, rng.randint(0, 2))
+            answered = self.later(accepted, rng.randint(2, 8) if rng.random() < 0.9 else 20)
+            fed_back = self.later(answered, rng.randint(1, 5))
+            closed = self.later(fed_back, rng.randint(1, 3))
+            steps = [
+                (S.RAISED, raised, "raise", cadre_user, ""),
+                (S.TRANSFERRED, transferred, "transfer", org_user, f"移交{department.name}办理。"),
+                (S.ACCEPTED, accepted, "accept", head, "已签收，抓紧办理。"),
+                (S.ANSWERED, answered, "answer", head, template.answer),
+                (S.FED_BACK, fed_back, "feedback", cadre_user, "电话向基层反馈，基层表示满意。"),
+                (S.CLOSED, closed, "close", org_user, "经回访，问题已办结。"),
+            ]
+            reached = max(i for i, step in enumerate(steps) if step[1] <= self.now)
+            if reached >= 2 and rng.random() < 0.04:
+                reached = rng.choice([1, 2])  # stuck with the department: overdue by now
+            steps = steps[: reached + 1]
+            status, last = steps[-1][0], steps[-1][1]
+            urgent = rng.random() < 0.06
+            problem = Problem(
+                record=record,
+                description=template.description,
+                category=template.category,
+                resolution=Problem.Resolution.TRANSFER,
+                department=department if reached >= 1 else None,
+                leader=rng.choice(bureau) if urgent and bureau and reached >= 1 else None,
+                urgent=urgent,
+                deadline=deadline if reached >= 1 else None,
+                answer=template.answer if reached >= 3 else "",
+                answered_at=answered if reached >= 3 else None,
+                answered_by=head if reached >= 3 else None,
+                feedback_on=timezone.localtime(fed_back).date() if reached >= 4 else None,
+                feedback_method=Problem.FeedbackMethod.PHONE if reached >= 4 else "",
+                feedback_by=record.cadre if reached >= 4 else None,
+                satisfaction=Problem.Satisfaction.SATISFIED if reached >= 4 else "",
+                status=status,
+                created_at=raised,
+                updated_at=last,
+            )
+            problems.append(problem)
+            timelines.append(steps)
+            if reached >= 1:
+                notes.append(
+                    Notification(
+                        recipient=head,
+                        problem=problem,
+                        kind=Notification.Kind.TRANSFERRED,
+                        message=f"{record.union.name}反映的问题已移交你部室，请于{deadline}前答复。",
+                        created_at=transferred,
+                        read_at=accepted if reached >= 2 else None,
+                    )
+                )
+            if reached >= 3:
+                notes.append(
+                    Notification(
+                        recipient=cadre_user,
+                        problem=problem,
+                        kind=Notification.Kind.ANSWERED,
+                        message=f"{department.name}已答复{record.union.name}反映的问题，请向基层反馈。",
+                        created_at=answered,
+                        read_at=fed_back if reached >= 4 else None,
+                    )
+                )
+        order = sorted(range(len(problems)), key=lambda i: problems[i].created_at)
+        problems = [problems[i] for i in order]
+        timelines = [timelines[i] for i in order]
+        with stamps_as_given(*_fields(Problem, "created_at", "updated_at")):
+            Problem.objects.bulk_create(problems, batch_size=BATCH)
+        events = []
+        for problem, steps in zip(problems, timelines, strict=True):
+            previous = ""
+            for status, moment, action, actor, note in steps:
+                events.append(
+                    ProblemEvent(
+                        problem=problem,
+                        actor=actor,
+                        at=moment,
+                        action=action,
+                        from_status=previous,
+                        to_status=status,
+                        note=note,
+                    )
+                )
+                previous = status
+        events.sort(key=lambda e: e.at)
+        with stamps_as_given(*_fields(ProblemEvent, "at")):
+            ProblemEvent.objects.bulk_create(events, batch_size=BATCH)
+        notes.sort(key=lambda n: n.created_at)
+        Notification.objects.bulk_create(notes, batch_size=BATCH)
+
+
+def counts() -> dict[str, int]:
+    """What the data set holds, as the report states it."""
+    return {
+        "cadres": Cadre.objects.count(),
+        "unions": GrassrootsUnion.objects.count(),
+        "assignments": LiaisonAssignment.objects.count(),
+        "filed records": VisitRecord.objects.filed().count(),
+        "all records": VisitRecord.objects.count(),
+        "problems": Problem.objects.count(),
+        "problem events": ProblemEvent.objects.count(),
+        "notifications": Notification.objects.count(),
+    }

@@ -1,0 +1,270 @@
+"""The load test: the app under gunicorn (2 workers, --timeout 120, as the README deploys it) on
+127.0.0.1, against the bench database, and wrk (Debian's) on one page at a time, logged in with
+a session cookie. Every response that is not a 200 counts as an error — a redirect to the login
+page would otherwise pass for a fast page."""
+
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+WORKERS = 2
+TIMEOUT = 120
+CONNECTIONS = 8  # people at once; more only queue in front of 2 synchronous workers
+THREADS = 1  # wrk's own thread: one is plenty for a few hundred requests a second
+
+STATUS_SCRIPT = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) statuses = {} end
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+function done(summary, latency, requests)
+  local total = {}
+  for _, t in ipairs(threads) do
+    for code, n in pairs(t:get("statuses")) do total[code] = (total[code] or 0) + n end
+  end
+  local parts = {}
+  for code, n in pairs(total) do table.insert(parts, string.format('"%d": %d', code, n)) end
+  io.write("STATUSES {" .. table.concat(parts, ", ") .. "}\\n")
+end
+"""
+
+
+def wrk_available() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(port: int, path: str, cookie: str = "") -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"} if cookie else {}
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+class Gunicorn:
+    """gunicorn serving the app with this process's environment (the bench settings)."""
+
+    def __init__(self, port: int, env: dict | None = None):
+        self.port = port
+        self.env = {**os.environ, **(env or {})}
+        self.process = None
+
+    def __enter__(self):
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "liaison.wsgi",
+            "--workers",
+            str(WORKERS),
+            "--timeout",
+            str(TIMEOUT),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--log-level",
+            "warning",
+        ]
+        self.process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=self.env)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            try:
+                if _get(self.port, "/accounts/login/") == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def parse_wrk(output: str) -> dict:
+    result = {"raw": output}
+    if match := re.search(r"Requests/sec:\s+([\d.]+)", output):
+        result["rps"] = float(match.group(1))
+    for share in ("50", "75", "90", "99"):
+        if match := re.search(rf"^\s+{share}%\s+(\S+)", output, re.MULTILINE):
+            result[f"p{share}_ms"] = round(_ms(match.group(1)), 2)
+    if match := re.search(r"(\d+) requests in", output):
+        result["requests"] = int(match.group(1))
+    socket_errors = 0
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        socket_errors = sum(int(n) for n in match.groups())
+    statuses = {}
+    if match := re.search(r"STATUSES (\{.*\})", output):
+        statuses = {int(k): v for k, v in json.loads(match.group(1)).items()}
+    result["statuses"] = statuses
+    result["socket_errors"] = socket_errors
+    result["errors"] = socket_errors + sum(n for code, n in statuses.items() if code != 200)
+    return result
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (gunicorn's workers), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # pid (comm) state ppid ...: comm may hold spaces, so split after its ")".
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    kb = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE).group(1))
+    return round(kb / 1024, 1)
+
+
+def _wrk(path: str, session: str, seconds: int, script: Path, port: int) -> list[str]:
+    return [
+        "wrk",
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        f"{TIMEOUT}s",
+        "-s",
+        str(script),
+        "-H",
+        f"Cookie: {settings.SESSION_COOKIE_NAME}={session}",
+        f"http://127.0.0.1:{port}{path}",
+    ]
+
+
+SOAK_SAMPLE_SECONDS = 10
+SOAK_WARM_SECONDS = 10
+
+
+def run_soak(
+    target: tuple[str, str, str], *, seconds: int, env: dict | None = None, say=print
+) -> dict:
+    """The load test run for `seconds` on one page (issue 8: two minutes), sampling the
+    resident memory of gunicorn's workers every SOAK_SAMPLE_SECONDS: it must stay flat (a leak
+    grows with the requests served). Measured after SOAK_WARM_SECONDS of the same load, so
+    the caches every worker fills once (templates, translations, the calendar) are in."""
+    if not wrk_available():
+        return {"todo": "wrk is not installed (make bench-packages)"}
+    key, path, session = target
+    port = free_port()
+    with tempfile.TemporaryDirectory() as folder, Gunicorn(port, env) as server:
+        script = Path(folder) / "statuses.lua"
+        script.write_text(STATUS_SCRIPT)
+        subprocess.run(
+            _wrk(path, session, SOAK_WARM_SECONDS, script, port), capture_output=True, check=True
+        )
+        workers = _children(server.process.pid)
+        samples = [[0, *(_rss_mb(pid) for pid in workers)]]
+        wrk = subprocess.Popen(
+            _wrk(path, session, seconds, script, port), stdout=subprocess.PIPE, text=True
+        )
+        started = time.monotonic()
+        while wrk.poll() is None:
+            time.sleep(SOAK_SAMPLE_SECONDS)
+            elapsed = round(time.monotonic() - started)
+            if wrk.poll() is None or elapsed >= seconds - 1:
+                samples.append([elapsed, *(_rss_mb(pid) for pid in workers)])
+        output = wrk.stdout.read()
+        if wrk.returncode:
+            raise RuntimeError(f"wrk failed ({wrk.returncode})")
+    result = parse_wrk(output)
+    first, last = samples[0][1:], samples[-1][1:]
+    growth = [round(b - a, 1) for a, b in zip(first, last, strict=True) if a and b]
+    result.update(
+        {
+            "key": key,
+            "path": path,
+            "seconds": seconds,
+            "workers": len(workers),
+            "samples": samples,
+            "growth_mb": growth,
+            "peak_mb": max(v for row in samples for v in row[1:] if v),
+        }
+    )
+    say(
+        f"  soak {key} {seconds} s: {result.get('rps', 0):.1f} req/s, errors {result['errors']}, "
+        f"worker memory {first} → {last} MB"
+    )
+    return result
+
+
+def run_load(
+    targets: list[tuple[str, str, str]], *, seconds: int, env: dict | None = None, say=print
+) -> dict:
+    """`targets`: (key, path, session key). Each page gets `seconds` of wrk on its own, from a
+    gunicorn started with this process's environment plus `env`."""
+    if not wrk_available():
+        return {"todo": "wrk is not installed (make bench-packages)"}
+    port = free_port()
+    results = {}
+    with tempfile.TemporaryDirectory() as folder, Gunicorn(port, env):
+        script = Path(folder) / "statuses.lua"
+        script.write_text(STATUS_SCRIPT)
+        for key, path, session in targets:
+            for _ in range(5):  # warm both workers up; and the page must answer 200
+                status = _get(port, path, session)
+                if status != 200:
+                    raise RuntimeError(f"{path} answered {status} under gunicorn")
+            command = _wrk(path, session, seconds, script, port)
+            output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            results[key] = parse_wrk(output)
+            r = results[key]
+            say(
+                f"  load {key:12} {r.get('rps', 0):7.1f} req/s, p50 {r.get('p50_ms')} ms, "
+                f"p99 {r.get('p99_ms')} ms, errors {r['errors']}"
+            )
+    conn_max_age = (env or {}).get("CONN_MAX_AGE", settings.DATABASES["default"]["CONN_MAX_AGE"])
+    return {
+        "pages": results,
+        "workers": WORKERS,
+        "timeout": TIMEOUT,
+        "connections": CONNECTIONS,
+        "seconds": seconds,
+        "conn_max_age": int(conn_max_age),
+    }
