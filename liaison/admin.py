@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from liaison.models import (
     LiaisonAssignment,
@@ -10,10 +9,11 @@ from liaison.models import (
     QuarterlyMeeting,
     QuarterSnapshot,
 )
+from records.admin import HistoryReadOnlyAdmin
 
 
 @admin.register(LiaisonAssignment)
-class LiaisonAssignmentAdmin(SimpleHistoryAdmin):
+class LiaisonAssignmentAdmin(HistoryReadOnlyAdmin):
     list_display = [
         "year",
         "cadre",
@@ -68,7 +68,7 @@ class QuarterlyMeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Opinion)
-class OpinionAdmin(admin.ModelAdmin):
+class OpinionAdmin(HistoryReadOnlyAdmin):
     list_display = ["created_at", "union", "category", "status", "short_text", "taken_up_by"]
     list_filter = ["status", "category", "union__street"]
     list_select_related = ["union", "taken_up_by"]

@@ -14,3 +14,7 @@ class LiaisonConfig(AppConfig):
             messages.success(request, _("You have logged out."))
 
         user_logged_out.connect(say_goodbye, dispatch_uid="liaison.say_goodbye", weak=False)
+
+        from liaison import security
+
+        security.connect_signals()

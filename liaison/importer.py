@@ -37,6 +37,7 @@ from unions.importer import (
     SheetSpec,
     WorkbookRefused,
     add_template_sheet,
+    decimal_digits,
     no_duplicate,
     plan_org,
     read_workbook,
@@ -138,7 +139,7 @@ def org_import(file, *, user, year: int, dry_run: bool = False) -> ImportResult:
     try:
         rows, structure = read_workbook(file, SHEETS)
     except WorkbookRefused as refused:
-        result.issues = [Issue(message=refused.message, code="file")]
+        result.issues = [Issue(message=refused.message, code=refused.code)]
         return result
     if structure:
         # Without its sheets and columns the rows cannot be read: report the structure first.
@@ -171,8 +172,13 @@ def plan_points(
     leader beyond the limit (counting what the database holds already). Three queries."""
     plan.look_up_unions(row.get(POINT_CREDIT_CODE) for row in rows)
     existing_cadres = {c.pk for c in plan.cadres_after.values() if c.pk}
+    # Only years a contact point may have: any other is refused below, and a huge one would
+    # overflow the database's integer in this query.
     years = {default_year} | {
-        int(row.get(POINT_YEAR)) for row in rows if row.get(POINT_YEAR).isdigit()
+        year
+        for row in rows
+        if (year := decimal_digits(row.get(POINT_YEAR))) is not None
+        and YEAR_RANGE[0] <= year <= YEAR_RANGE[1]
     }
     stored = set()
     held: dict[tuple[str, int], int] = defaultdict(int)

@@ -201,6 +201,7 @@ class Opinion(models.Model):
     )
     taken_up_at = models.DateTimeField(_("taken up at"), null=True, blank=True)
 
+    history = HistoricalRecords(verbose_name=_("historical worker's opinion"))
     objects = OpinionQuerySet.as_manager()
 
     class Meta:

@@ -32,24 +32,6 @@ class OpinionRateLimited(Exception):
     """The sender's address has left settings.OPINION_RATE_LIMIT opinions within the window."""
 
 
-def client_address(request) -> str:
-    """The sender's address. REMOTE_ADDR, unless settings.TRUSTED_PROXY_COUNT says that many
-    reverse proxies in front of the app each append to X-Forwarded-For: then the entry the
-    outermost trusted proxy appended (what a client writes into the header itself is ignored).
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return remote
-
-
 def address_hash(address: str) -> str:
     """A keyed hash of the sender's address (HMAC-SHA256 with the SECRET_KEY): the same address
     always gives the same hash on every process, and without the key the address cannot be
@@ -136,5 +118,6 @@ def opinion_take_up(*, opinion: Opinion, user) -> VisitRecord:
     opinion.taken_up_by = user
     opinion.taken_up_at = timezone.now()
     opinion.full_clean()
+    opinion._history_user = user
     opinion.save(update_fields=["problem", "status", "taken_up_by", "taken_up_at"])
     return record

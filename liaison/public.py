@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from liaison import opinions
 from liaison.board import CONTENT_AREA_TEXT
 from liaison.board_forms import HONEYPOT_FIELD, OpinionForm
+from liaison.security import client_address
 from records.models import ContactForm, ContentArea
 from unions.models import GrassrootsUnion
 
@@ -50,7 +51,7 @@ def public_page(request, token: str):
         # Same answer as a real submission: a bot learns nothing; nothing is stored.
         return redirect("boards:public-thanks", token=token)
     if form.is_valid():
-        address_hash = opinions.address_hash(opinions.client_address(request))
+        address_hash = opinions.address_hash(client_address(request))
         try:
             opinions.opinion_submit(union=union, address_hash=address_hash, **form.cleaned_data)
         except opinions.OpinionRateLimited:

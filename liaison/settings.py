@@ -4,6 +4,7 @@ Variables are documented in `.env.example`. With nothing set, the app runs in de
 on an SQLite file inside the project.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
     "unions",
     "records",
     "liaison",
@@ -45,14 +47,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "liaison.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "liaison.security.SessionIdleMiddleware",
+    # Logs every refused request (403, 429, a 404 from a page); sees the lockout answer too.
+    "liaison.security.RefusalLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "liaison.urls"
@@ -84,6 +92,18 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead logging: a long read (an export of the whole register, built by its own
+    # process) does not lock out the web app's writes, and readers never wait for a writer.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+
+# The history (django-simple-history) is shown in the admin and never changed from a page: no
+# "Revert" button (records.admin.HistoryReadOnlyAdmin also refuses the POST behind it).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -91,6 +111,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "login"
@@ -142,6 +168,54 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A request body beyond these is answered 400 before any view sees it. Django's defaults,
+# stated here: the largest form (a record sheet, six texts of at most 4,000 characters and its
+# problems) is about 100 kB and 300 fields. Uploaded files do not count towards the memory size
+# (they are streamed to disk above FILE_UPLOAD_MAX_MEMORY_SIZE); each upload checks its own
+# size (RECORDS_ATTACHMENT_MAX_BYTES, ORG_IMPORT_MAX_BYTES), and a proxy in front should cap
+# the whole request (nginx client_max_body_size).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The only sources a page may use: our own static files (plus data: images, which Bootstrap's
+# CSS uses for its icons). No inline script, style attribute or event handler anywhere; the
+# shape is Django 6.0's SECURE_CSP (liaison/security.py sends it).
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# A session ends after SESSION_IDLE_MINUTES without a request (each request moves the end
+# forward), and when the browser closes.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# Each request moves it (liaison.security.SessionIdleMiddleware), writing the session at most
+# once a minute instead of on every request.
+SESSION_TOUCH_SECONDS = 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Login lockout (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one username from one
+# address lock that pair (not the username for everyone, not the address for everyone) for
+# LOGIN_LOCKOUT_MINUTES; a correct password during the lock does not get in. Counted in the
+# database, so it holds across app processes. The address is read by the same rule as
+# everywhere else (TRUSTED_PROXY_COUNT): a forged X-Forwarded-For does not dodge the lock.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "liaison.security.client_address"
+AXES_LOCKOUT_CALLABLE = "liaison.security.lockout_response"
+AXES_RESET_ON_SUCCESS = True
 
 SILENCED_SYSTEM_CHECKS = [
     # security.W021: HSTS preload is a decision for the federation's network administrators
@@ -154,6 +228,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Logins and refused requests (liaison/security.py); each line says who, what, from where
+    # and when. Point it at its own file or syslog handler in production if wanted.
+    "loggers": {"liaison.security": {"level": "INFO"}},
 }
 
 # --- The programme's own numbers -------------------------------------------------------------
@@ -176,6 +253,15 @@ PROBLEM_DEADLINE_DAYS = env.int("PROBLEM_DEADLINE_DAYS", default=15)
 PROBLEM_URGENT_DEADLINE_DAYS = env.int("PROBLEM_URGENT_DEADLINE_DAYS", default=7)
 PROBLEM_DUE_SOON_DAYS = env.int("PROBLEM_DUE_SOON_DAYS", default=2)
 
+# Large workbooks (the record register) are built off the request by `manage.py run_exports`,
+# a process started for them (records/exports.py): "process", or "inline" to build them within
+# the request (tests; a one-person installation). At most EXPORT_WORKERS build at once; a job
+# running longer than EXPORT_STALE_MINUTES lost its process; files are kept EXPORT_KEEP_HOURS.
+EXPORT_RUNNER = env.str("EXPORT_RUNNER", default="process")
+EXPORT_WORKERS = env.int("EXPORT_WORKERS", default=1)
+EXPORT_STALE_MINUTES = env.int("EXPORT_STALE_MINUTES", default=30)
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
+
 # --- Notice boards (联系基层公示牌) and the opinions workers leave through their QR code -------
 # The Organization & Personnel Department's supervision phone, printed on every board.
 SUPERVISION_PHONE = env.str("SUPERVISION_PHONE", default="")
@@ -197,6 +283,12 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # request size, e.g. nginx client_max_body_size.)
 ORG_IMPORT_MAX_ROWS = env.int("ORG_IMPORT_MAX_ROWS", default=10_000)
 ORG_IMPORT_MAX_BYTES = env.int("ORG_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Checked from the zip's directory before anything is inflated or parsed (a "zip bomb"): the
+# unpacked size of all parts together, how many times a large part may be compressed (a real
+# workbook: 5 to 30; 10,000 rows unpack to about 6 MB), and how many sheets it may have.
+ORG_IMPORT_MAX_UNZIPPED_BYTES = env.int("ORG_IMPORT_MAX_UNZIPPED_BYTES", default=100 * 1024 * 1024)
+ORG_IMPORT_MAX_RATIO = env.int("ORG_IMPORT_MAX_RATIO", default=100)
+ORG_IMPORT_MAX_SHEETS = env.int("ORG_IMPORT_MAX_SHEETS", default=20)
 
 # --- Quarterly compliance (季度达标) and the annual assessment (年度考核) -----------------------
 # A record sheet is filed on time when it is filed within this many days after its contact

@@ -13,12 +13,35 @@ from records.calendar import calendar_load_year, library_covers
 from records.models import (
     Attachment,
     CalendarDay,
+    ExportJob,
     Notification,
     Problem,
     ProblemEvent,
     ReminderLog,
     VisitRecord,
 )
+from records.versions import claim_version
+
+
+class HistoryReadOnlyAdmin(SimpleHistoryAdmin):
+    """An object's history, shown and never changed. SIMPLE_HISTORY_REVERT_DISABLED only hides
+    the "Revert" button of a past version's page: its form would still save a POST over the
+    object. Here the past version is read (GET) and any other request is refused."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class VersionedAdmin(HistoryReadOnlyAdmin):
+    """A change saved here raises the object's version, so a cadre's page still showing the
+    old one cannot save over it (records.versions)."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            claim_version(obj)
+        super().save_model(request, obj, form, change)
 
 
 class LoadYearForm(forms.Form):
@@ -72,7 +95,7 @@ class ProblemInline(admin.StackedInline):
 
 
 @admin.register(VisitRecord)
-class VisitRecordAdmin(SimpleHistoryAdmin):
+class VisitRecordAdmin(VersionedAdmin):
     list_display = [
         "start_date",
         "union",
@@ -137,6 +160,14 @@ class VisitRecordAdmin(SimpleHistoryAdmin):
         # lists records from here, where list_select_related does not reach.
         return super().get_queryset(request).select_related("union", "cadre")
 
+    def save_formset(self, request, form, formset, change):
+        # The sheet's problems changed inline are new versions of those problems too.
+        deleted = set(formset.deleted_forms)
+        for inline in formset.forms:
+            if inline.instance.pk and inline not in deleted and inline.has_changed():
+                claim_version(inline.instance)
+        super().save_formset(request, form, formset, change)
+
     @admin.display(description=_("Content areas"))
     def areas(self, record):
         return ", ".join(str(area.label) for area in record.content_areas)
@@ -166,7 +197,7 @@ class ProblemEventInline(admin.TabularInline):
 
 
 @admin.register(Problem)
-class ProblemAdmin(SimpleHistoryAdmin):
+class ProblemAdmin(VersionedAdmin):
     list_display = [
         "__str__",
         "union",
@@ -214,7 +245,7 @@ class ProblemEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(HistoryReadOnlyAdmin):
     """Overrides of the statutory calendar. A year the library knows can be loaded here and
     then edited; a year it does not know yet (it stops at its last release) is entered by hand."""
 
@@ -241,7 +272,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
         form = LoadYearForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             year = form.cleaned_data["year"]
-            created = calendar_load_year(year=year)
+            created = calendar_load_year(year=year, user=request.user)
             self.message_user(
                 request,
                 _("%(year)s: %(n)s holidays and adjusted working days loaded.")
@@ -299,6 +330,26 @@ class ReminderLogAdmin(admin.ModelAdmin):
     list_select_related = ["problem"]
     list_filter = ["kind"]
     date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Who asked for which export and how it went: read-only, and without the file (it is sent
+    only to the person who asked, from the export's own page). Deleting a row leaves its file
+    to `run_exports`' clean-up."""
+
+    list_display = ["created_at", "title", "requested_by", "status", "rows_done", "rows_total"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["requested_by"]
+    search_fields = ["title", "requested_by__username"]
+    date_hierarchy = "created_at"
+    exclude = ["file"]
 
     def has_add_permission(self, request):
         return False

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,28 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
+# The longest text each box of the record sheet and of a problem takes. The model's fields are
+# TextFields without a limit (the database keeps any length); the page refuses more, said by
+# the field, and the browser stops typing at it.
+RECORD_TEXT_LIMITS = {
+    "questions_prepared": 4000,
+    "people_met": 2000,
+    "needs_and_opinions": 4000,
+    "policies_publicised": 4000,
+    "actions_on_spot": 4000,
+    "integrity_explanation": 1000,
+}
+PROBLEM_TEXT_LIMITS = {"description": 2000, "action_on_spot": 2000}
+
+
+def limit_text(form: forms.BaseForm, limits: dict[str, int]) -> None:
+    for name, limit in limits.items():
+        field = form.fields[name]
+        field.max_length = limit
+        field.validators.append(MaxLengthValidator(limit))
+        field.widget.attrs["maxlength"] = str(limit)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -53,6 +76,12 @@ class UnionSelect(forms.Select):
     template_name = "records/widgets/union_select.html"
 
 
+def version_field() -> forms.IntegerField:
+    """The version of the sheet or problem the page showed (optimistic locking: the service
+    refuses a save when the stored version has moved on). Empty on a new sheet."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
 class VisitRecordForm(forms.ModelForm):
     content_areas = forms.MultipleChoiceField(
         label=_("Content areas"),
@@ -60,6 +89,7 @@ class VisitRecordForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    version = version_field()
 
     class Meta:
         model = VisitRecord
@@ -103,6 +133,7 @@ class VisitRecordForm(forms.ModelForm):
         self.fields["union"].widget = UnionSelect()
         self.fields["union"].widget.choices = self._union_choices(set(my_union_ids))
         self.fields["contact_form"].choices = ContactForm.choices
+        limit_text(self, RECORD_TEXT_LIMITS)
         # A draft may be incomplete: filing (records.services) says what is missing.
         for name in ("contact_form", "days", "workers_met"):
             self.fields[name].required = False
@@ -116,6 +147,7 @@ class VisitRecordForm(forms.ModelForm):
                 widget=forms.RadioSelect,
             )
         if self.instance.pk:
+            self.initial["version"] = self.instance.version
             self.initial["content_areas"] = [str(a) for a in self.instance.content_areas]
             for name in INTEGRITY_FIELDS:
                 value = getattr(self.instance, name)
@@ -124,6 +156,7 @@ class VisitRecordForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
+            "version",
             Fieldset(
                 _("The contact"),
                 "union",
@@ -219,10 +252,21 @@ class ProblemForm(forms.ModelForm):
         )
         self.fields["leader"].label_from_instance = lambda c: f"{c.name}（{c.department}）"
         self.fields["resolution"].choices = Problem.Resolution.choices
+        limit_text(self, PROBLEM_TEXT_LIMITS)
 
 
+# Problems one sheet may raise. Also the most problem rows a POST can make the page build: the
+# formset's default (up to 2,000 rows for any TOTAL_FORMS) let one request render 13 MB in 20 s.
+PROBLEMS_PER_SHEET = 20
 ProblemFormSet = inlineformset_factory(
-    VisitRecord, Problem, form=ProblemForm, extra=0, can_delete=True
+    VisitRecord,
+    Problem,
+    form=ProblemForm,
+    extra=0,
+    can_delete=True,
+    max_num=PROBLEMS_PER_SHEET,
+    validate_max=True,
+    absolute_max=PROBLEMS_PER_SHEET,
 )
 
 
@@ -270,8 +314,14 @@ class AttachmentForm(forms.Form):
         return checked
 
     def clean_pending(self):
+        # Ids the page itself wrote: anything else (not a number, beyond any id a database
+        # holds) names no file of this user's and is left out, never looked up.
         raw = self.cleaned_data["pending"]
-        return [int(part) for part in raw.split(",") if part.strip().isdigit()]
+        parts = (part.strip() for part in raw.split(",")[:MAX_PENDING])
+        return [int(part) for part in parts if part.isdecimal() and len(part) <= 18]
+
+
+MAX_PENDING = 50  # files chosen on one sheet
 
 
 class ReturnForm(forms.Form):
@@ -327,7 +377,13 @@ def _leaders():
     return Cadre.objects.active().leaders().select_related("department")
 
 
-class NoteForm(forms.Form):
+class ProblemStepForm(forms.Form):
+    """A step of the problem loop, carrying the version of the problem its page showed."""
+
+    version = version_field()
+
+
+class NoteForm(ProblemStepForm):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -354,19 +410,19 @@ class RetransferForm(TransferForm):
         del self.fields["urgent"]
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(ProblemStepForm):
     answer = forms.CharField(
         label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ProblemStepForm):
     reason = forms.CharField(
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(ProblemStepForm):
     reason = forms.CharField(
         label=_("Reason (required before feedback)"),
         required=False,

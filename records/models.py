@@ -50,6 +50,11 @@ INTEGRITY_CHOICES = [
 INTEGRITY_FIELDS = ("transport_accepted", "gifts_accepted", "banquet_accepted")
 
 
+# A sheet on which the cadre accepted transport, a gift or a banquet (flagged for the
+# organization department).
+INTEGRITY_EXCEPTION = Q(transport_accepted=True) | Q(gifts_accepted=True) | Q(banquet_accepted=True)
+
+
 class VisitRecordQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The records `user` may read: a cadre their own, a department head their department's,
@@ -73,9 +78,7 @@ class VisitRecordQuerySet(models.QuerySet):
         return self.filter(start_date__year=year)
 
     def integrity_exceptions(self):
-        return self.filter(
-            Q(transport_accepted=True) | Q(gifts_accepted=True) | Q(banquet_accepted=True)
-        )
+        return self.filter(INTEGRITY_EXCEPTION)
 
 
 class VisitRecord(models.Model):
@@ -142,6 +145,9 @@ class VisitRecord(models.Model):
     return_reason = models.TextField(_("reason for return"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic locking: raised by one on every save through the services, which refuse a
+    # save from a page that showed an older version (records.versions.claim_version).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords(verbose_name=_("historical work record sheet"))
     objects = VisitRecordQuerySet.as_manager()
@@ -160,6 +166,16 @@ class VisitRecord(models.Model):
             models.Index(fields=["cadre", "status", "start_date"]),
             models.Index(fields=["union", "start_date"]),
             models.Index(fields=["status", "start_date"]),
+            # A cadre's days filed in a period, summed from the index alone (home, compliance
+            # dashboard, assessment) without reading the sheets' rows. Beside the one above, not
+            # instead of it: a cadre's sheets by date (ordered by date, then id) still need that
+            # one — without it SQLite reads every filed sheet by date to check a new sheet's
+            # days (BENCHMARKS.md).
+            models.Index(fields=["cadre", "status", "start_date", "days"]),
+            # The record list's order (newest first): its first page is read from the index
+            # instead of sorting every visible sheet (BENCHMARKS.md: 50 ms → under 1 ms on
+            # SQLite, a parallel seq scan → an index scan on PostgreSQL, at 100,000 sheets).
+            models.Index(fields=["start_date", "id"]),
         ]
 
     def __str__(self):
@@ -351,6 +367,8 @@ class Problem(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic locking, as on VisitRecord: every step of the loop raises it by one.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords(verbose_name=_("historical problem"))
     objects = ProblemQuerySet.as_manager()
@@ -370,6 +388,10 @@ class Problem(models.Model):
         indexes = [
             models.Index(fields=["department", "status", "deadline"]),
             models.Index(fields=["status", "deadline"]),
+            # A record's open or overdue problems (the compliance dashboard counts them per
+            # cadre through the records). Without it SQLite's planner takes (status, deadline)
+            # and scans every overdue problem once per record (BENCHMARKS.md).
+            models.Index(fields=["record", "status", "deadline"]),
         ]
 
     def __str__(self):
@@ -432,6 +454,8 @@ class CalendarDay(models.Model):
     date = models.DateField(_("date"), unique=True)
     is_working_day = models.BooleanField(_("working day"))
     note = models.CharField(_("note"), max_length=100, blank=True)
+
+    history = HistoricalRecords(verbose_name=_("historical calendar day"))
 
     class Meta:
         ordering = ["date"]
@@ -508,3 +532,77 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.kind} #{self.problem_id}"
+
+
+def export_path(job, filename: str) -> str:
+    # Under a random name in a folder that no URL serves: the file is only ever sent by the
+    # export's own page, to the person who asked for it.
+    return f"exports/{job.pk}.xlsx"
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def of(self, user):
+        """The exports `user` asked for: nobody else's can be seen or downloaded."""
+        return self.filter(requested_by=user) if user.is_authenticated else self.none()
+
+
+class ExportJob(models.Model):
+    """A workbook built off the request by `manage.py run_exports` (records.exports): a
+    100,000-row register takes longer than anyone should wait on a page, and longer than a web
+    worker should be tied up. The page shows its progress and then offers the file."""
+
+    class Kind(models.TextChoices):
+        REGISTER = "register", _("Record register")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    params = models.JSONField(_("parameters"), default=dict)
+    title = models.CharField(_("title"), max_length=200)
+    filename = models.CharField(_("file name"), max_length=100)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to=export_path, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The process building it (on this machine): a job whose process is gone has failed.
+    worker_pid = models.PositiveIntegerField(_("process"), null=True, blank=True, editable=False)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -4,7 +4,9 @@ to the grassroots (反馈) → closed, modelled on how the 12345 hotline handles
 Every transition is one function here. Each locks the problem's row, checks that the step is
 allowed from the status it finds and that the user may take it, writes a `ProblemEvent`, and
 notifies whoever must act next. Two people acting on the same problem at once: the second
-finds the status changed and is refused.
+finds the status changed and is refused. A page also sends the `version` of the problem it
+showed: a step taken from a page that is out of date (someone changed the deadline, urged,
+answered…) is refused with EditConflict, never applied over the other person's change.
 """
 
 import datetime
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from records.calendar import add_working_days
 from records.models import Notification, Problem, ProblemEvent
+from records.versions import claim_version, conflict
 from unions.models import Cadre, Department
 from unions.roles import Role, cadre_of, has_role, headed_department
 
@@ -125,14 +128,17 @@ def allowed_actions(problem: Problem, user) -> list[str]:
     ]
 
 
-def _begin(problem_id: int, action: str, user) -> Problem:
-    """Lock the row, and check the step against what is stored now (not what the page saw)."""
+def _begin(problem_id: int, action: str, user, version: int | None = None) -> Problem:
+    """Lock the row, and check the step against what is stored now (not what the page saw):
+    the status, the user, and the version the page showed (when it says)."""
     problem = (
         Problem.objects.select_for_update(of=("self",))
         .select_related("record__cadre__user", "department", "leader")
         .get(pk=problem_id)
     )
     check_allowed(problem, action, user)
+    if version is not None and problem.version != version:
+        raise conflict(problem)
     return problem
 
 
@@ -156,6 +162,7 @@ def check_allowed(problem: Problem, action: str, user) -> None:
 
 def _finish(problem: Problem, user, action: str, from_status: str, note: str = "") -> Problem:
     problem.full_clean()
+    claim_version(problem)
     problem._history_user = user
     problem.save()
     ProblemEvent.objects.create(
@@ -188,19 +195,26 @@ def problem_transfer(
     leader: Cadre | None = None,
     urgent: bool | None = None,
     note: str = "",
+    version: int | None = None,
 ) -> Problem:
     """派遣: send a raised problem to a department (and optionally a leader) with a deadline
     in working days."""
-    problem = _begin(problem.pk, "transfer", user)
+    problem = _begin(problem.pk, "transfer", user, version)
     return _send(problem, user, "transfer", department, leader, urgent, note)
 
 
 @transaction.atomic
 def problem_retransfer(
-    *, problem: Problem, user, department: Department, leader: Cadre | None = None, note: str = ""
+    *,
+    problem: Problem,
+    user,
+    department: Department,
+    leader: Cadre | None = None,
+    note: str = "",
+    version: int | None = None,
 ) -> Problem:
     """转交: the organization department sends a problem on to another department."""
-    problem = _begin(problem.pk, "retransfer", user)
+    problem = _begin(problem.pk, "retransfer", user, version)
     return _send(problem, user, "retransfer", department, leader, None, note)
 
 
@@ -227,20 +241,22 @@ def _send(problem, user, action, department, leader, urgent, note):
 
 
 @transaction.atomic
-def problem_accept(*, problem: Problem, user, note: str = "") -> Problem:
+def problem_accept(
+    *, problem: Problem, user, note: str = "", version: int | None = None
+) -> Problem:
     """受理: the department takes the problem on."""
-    problem = _begin(problem.pk, "accept", user)
+    problem = _begin(problem.pk, "accept", user, version)
     from_status = problem.status
     problem.status = Status.ACCEPTED
     return _finish(problem, user, "accept", from_status, note)
 
 
 @transaction.atomic
-def problem_answer(*, problem: Problem, user, answer: str) -> Problem:
+def problem_answer(*, problem: Problem, user, answer: str, version: int | None = None) -> Problem:
     """办结: the department answers; the cadre who raised it is told to give feedback."""
     if not answer.strip():
         raise ValidationError({"answer": [_("Write the answer.")]})
-    problem = _begin(problem.pk, "answer", user)
+    problem = _begin(problem.pk, "answer", user, version)
     from_status = problem.status
     problem.status = Status.ANSWERED
     problem.answer = answer.strip()
@@ -261,11 +277,13 @@ def problem_answer(*, problem: Problem, user, answer: str) -> Problem:
 
 
 @transaction.atomic
-def problem_hand_back(*, problem: Problem, user, reason: str) -> Problem:
+def problem_hand_back(
+    *, problem: Problem, user, reason: str, version: int | None = None
+) -> Problem:
     """The department hands the problem back (not ours to answer), with a reason."""
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the problem is handed back.")]})
-    problem = _begin(problem.pk, "hand_back", user)
+    problem = _begin(problem.pk, "hand_back", user, version)
     from_status = problem.status
     department = problem.department
     problem.status = Status.RAISED
@@ -283,7 +301,14 @@ def problem_hand_back(*, problem: Problem, user, reason: str) -> Problem:
 
 @transaction.atomic
 def problem_feedback(
-    *, problem: Problem, user, on: datetime.date, method: str, satisfaction: str, note: str = ""
+    *,
+    problem: Problem,
+    user,
+    on: datetime.date,
+    method: str,
+    satisfaction: str,
+    note: str = "",
+    version: int | None = None,
 ) -> Problem:
     """反馈: the cadre who raised it tells the grassroots the outcome. Unsatisfied reopens the
     problem with the same department and a new deadline."""
@@ -296,7 +321,7 @@ def problem_feedback(
         errors["satisfaction"] = [_("Choose how satisfied the grassroots are.")]
     if errors:
         raise ValidationError(errors)
-    problem = _begin(problem.pk, "feedback", user)
+    problem = _begin(problem.pk, "feedback", user, version)
     from_status = problem.status
     problem.feedback_on, problem.feedback_method = on, method
     problem.satisfaction = satisfaction
@@ -323,9 +348,9 @@ def problem_feedback(
 
 
 @transaction.atomic
-def problem_urge(*, problem: Problem, user, note: str = "") -> Problem:
+def problem_urge(*, problem: Problem, user, note: str = "", version: int | None = None) -> Problem:
     """催办: the organization department presses the department for an answer."""
-    problem = _begin(problem.pk, "urge", user)
+    problem = _begin(problem.pk, "urge", user, version)
     _finish(problem, user, "urge", problem.status, note)
     notify(
         answerers_of(problem),
@@ -342,20 +367,22 @@ def problem_urge(*, problem: Problem, user, note: str = "") -> Problem:
 
 @transaction.atomic
 def problem_set_deadline(
-    *, problem: Problem, user, deadline: datetime.date, note: str = ""
+    *, problem: Problem, user, deadline: datetime.date, note: str = "", version: int | None = None
 ) -> Problem:
     """A new deadline, decided by the organization department (e.g. at the quarterly meeting)."""
     if deadline is None or deadline < timezone.localdate():
         raise ValidationError({"deadline": [_("The new deadline cannot be in the past.")]})
-    problem = _begin(problem.pk, "set_deadline", user)
+    problem = _begin(problem.pk, "set_deadline", user, version)
     problem.deadline = deadline
     return _finish(problem, user, "set_deadline", problem.status, note)
 
 
 @transaction.atomic
-def problem_close(*, problem: Problem, user, reason: str = "") -> Problem:
+def problem_close(
+    *, problem: Problem, user, reason: str = "", version: int | None = None
+) -> Problem:
     """Close: after satisfied feedback, or with a reason (e.g. a quarterly meeting decision)."""
-    problem = _begin(problem.pk, "close", user)
+    problem = _begin(problem.pk, "close", user, version)
     if problem.status != Status.FED_BACK and not reason.strip():
         raise ValidationError({"reason": [_("Say why the problem is closed before feedback.")]})
     from_status = problem.status

@@ -25,6 +25,7 @@ from records.models import (
     VisitRecord,
 )
 from records.problems import problem_transfer
+from records.versions import claim_version
 from unions.models import Cadre
 from unions.roles import Role, has_role
 
@@ -196,6 +197,7 @@ def record_save(
     deleted_problems: list[Problem] = (),
     attachment_ids: list[int] = (),
     file: bool = False,
+    version: int | None = None,
 ) -> VisitRecord:
     """Save a work record sheet as a draft or, with `file=True`, file it (备案).
 
@@ -203,12 +205,18 @@ def record_save(
     other and the 1-day-per-date rule holds under concurrency (PostgreSQL; SQLite serialises
     writers anyway). Problems are saved with the sheet; on filing each is closed when solved
     on the spot, or raised for transfer, and its timeline starts.
+
+    `version` is the version of the sheet the user's page showed: when someone saved the sheet
+    since, the save is refused (records.versions.EditConflict) and nothing is written. All of
+    it is one transaction: an error on any problem leaves the sheet as it was.
     """
     cadre = Cadre.objects.select_for_update().get(pk=record.cadre_id)
     if record.pk:
         stored = VisitRecord.objects.select_for_update().get(pk=record.pk)
         stored.cadre = cadre
         _check_editable(stored, user)
+        claim_version(stored, version)
+        record.version = stored.version
     elif cadre.user_id != user.pk:
         raise PermissionDenied
 
@@ -233,8 +241,11 @@ def record_save(
 
     for problem in deleted_problems:
         if problem.pk and problem.record_id == record.pk:
+            problem._history_user = user
             problem.delete()
     for problem in problems:
+        if problem.pk:
+            claim_version(problem)
         problem.record = record
         solved = problem.resolution == Problem.Resolution.ON_SPOT
         if solved and (file or problem.status == Problem.Status.CLOSED):
@@ -278,8 +289,10 @@ def record_return(*, record: VisitRecord, user, reason: str) -> VisitRecord:
         raise ValidationError({"reason": [_("Say why the sheet is returned.")]})
     record.status = VisitRecord.Status.RETURNED
     record.return_reason = reason.strip()
+    # A page still showing the filed sheet must not save over the return.
+    record.version += 1
     record._history_user = user
-    record.save(update_fields=["status", "return_reason", "updated_at"])
+    record.save(update_fields=["status", "return_reason", "version", "updated_at"])
     return record
 
 
@@ -294,6 +307,15 @@ def zero_days_reason(record: VisitRecord) -> str:
     return ""
 
 
+STORED_SUFFIX = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "application/pdf": ".pdf",
+}
+
+
 def attachments_store_pending(*, checked_files, user) -> list[Attachment]:
     """Store each checked upload (file, content type read from its bytes) as a pending
     attachment of `user`: it joins a sheet when that sheet is saved."""
@@ -305,7 +327,9 @@ def attachments_store_pending(*, checked_files, user) -> list[Attachment]:
             size=upload.size,
             uploaded_by=user,
         )
-        attachment.file.save(upload.name, upload, save=False)
+        # The name on disk is random (records.models.attachment_path); its suffix comes from
+        # the content, never from the uploader's name (a PNG called "x.html" is stored .png).
+        attachment.file.save(f"upload{STORED_SUFFIX.get(content_type, '')}", upload, save=False)
         attachment.save()
         stored.append(attachment)
     return stored

@@ -20,6 +20,7 @@ from records.forms import (
     VisitRecordForm,
 )
 from records.models import Attachment, VisitRecord
+from records.versions import EditConflict
 from unions.models import GrassrootsUnion, Street
 from unions.roles import Role, cadre_of, has_role
 
@@ -101,6 +102,7 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
     year = (record.start_date or timezone.localdate()).year
     my_union_ids = services.assigned_union_ids(record.cadre, year)
     pending: list[Attachment] = []
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST":
         form = VisitRecordForm(request.POST, instance=record, my_union_ids=my_union_ids)
         formset = ProblemFormSet(
@@ -137,7 +139,16 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
                     deleted_problems=[f.instance for f in formset.deleted_forms],
                     attachment_ids=[a.pk for a in pending],
                     file=to_file,
+                    version=form.cleaned_data["version"],
                 )
+            except EditConflict as conflict:
+                # Saved by someone else since this page was shown: nothing was written. The
+                # page comes back with everything typed, and now carries the stored version,
+                # so saving again (after comparing) is a deliberate choice.
+                form.add_error(None, conflict)
+                form.data = form.data.copy()
+                form.data[form.add_prefix("version")] = conflict.current
+                status = 409
             except services.FilingRefused as refused:
                 for field, errors in refused.error_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -177,7 +188,7 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
                 else []
             ),
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -195,7 +206,7 @@ def _detail_context(request, record: VisitRecord, return_form=None) -> dict:
             fields = [
                 str(VisitRecord._meta.get_field(change.field).verbose_name)
                 for change in entry.diff_against(previous).changes
-                if change.field not in ("updated_at",)
+                if change.field not in ("updated_at", "version")
             ]
         changes.append({"entry": entry, "fields": fields})
         previous = entry

@@ -42,6 +42,18 @@ def chromium_driver(profile_dir, device=PHONE):
         "mobileEmulation",
         {"deviceMetrics": device, "userAgent": "Mozilla/5.0 (Linux; Android 14) Mobile"},
     )
+    # The console, so a test can see what the Content-Security-Policy refused.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.implicitly_wait(5)
     return driver
+
+
+def csp_violations(driver) -> list[str]:
+    """What the browser refused under the Content-Security-Policy since the last call (an
+    inline script, style or handler; a file from elsewhere), from its console."""
+    return [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if "Content Security Policy" in entry["message"]
+    ]

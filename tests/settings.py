@@ -8,6 +8,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Exports are built within the request: a test's database is not one another process can see.
+os.environ.setdefault("EXPORT_RUNNER", "inline")
 
 from liaison.settings import *  # noqa: E402, F403
 

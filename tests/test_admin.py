@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liaison.models import MeetingDecision
-from records.models import Notification, Problem, ReminderLog
+from records.models import ExportJob, Notification, Problem, ReminderLog
 from tests.factories import (
     AttachmentFactory,
     CadreFactory,
@@ -70,6 +70,9 @@ BUILDERS = {
     "records.reminderlog": lambda n: ReminderLog.objects.create(
         problem=ProblemFactory(), kind="overdue", day=datetime.date(2026, 11, 1 + n)
     ),
+    "records.exportjob": lambda n: ExportJob.objects.create(
+        kind="register", title=f"登记表{n}", filename="r.xlsx", requested_by=UserFactory()
+    ),
     "liaison.liaisonassignment": lambda n: LiaisonAssignmentFactory(assigned_by=UserFactory()),
     "liaison.quarterlymeeting": build_meeting,
     "liaison.meetingdecision": lambda n: MeetingDecision.objects.create(
@@ -88,7 +91,13 @@ BUILDERS = {
         taken_up_at=datetime.datetime.now(datetime.UTC),
     ),
 }
-WITH_HISTORY = ["records.visitrecord", "records.problem", "liaison.liaisonassignment"]
+WITH_HISTORY = [
+    "records.visitrecord",
+    "records.problem",
+    "records.calendarday",
+    "liaison.liaisonassignment",
+    "liaison.opinion",
+]
 
 
 def admin_url(label, view, *args):
@@ -153,6 +162,7 @@ def test_the_change_page_opens(staff, label):
             "records.problemevent",
             "records.attachment",
             "records.reminderlog",
+            "records.exportjob",
             "liaison.meetingdecision",
             "liaison.quartersnapshot",
         )

@@ -11,7 +11,7 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from records.models import Problem, VisitRecord
-from tests.browser import chromium_driver
+from tests.browser import chromium_driver, csp_violations
 from tests.factories import PASSWORD, GrassrootsUnionFactory, LiaisonAssignmentFactory
 
 # serialized_rollback: a transactional test flushes the database when it ends, role groups
@@ -55,6 +55,7 @@ def test_a_cadre_files_a_record_on_a_phone_and_sees_the_days_at_home(
     wait.until(EC.url_to_be(f"{live_server.url}/"))
     assert "北京天桥百货商场工会" in browser.page_source
     browser.save_screenshot(str(tmp_path / "1-home-before.png"))
+    assert csp_violations(browser) == []
 
     # The unit's own button opens a sheet for it.
     tap(browser, find(browser, "main a[href*='?union=']"))
@@ -87,6 +88,7 @@ def test_a_cadre_files_a_record_on_a_phone_and_sees_the_days_at_home(
         other_department.name
     )
     browser.save_screenshot(str(tmp_path / "2-sheet.png"))
+    assert csp_violations(browser) == []
 
     file_button = browser.find_element(By.CSS_SELECTOR, "button[name=action][value=file]")
     tap(browser, file_button)
@@ -106,6 +108,11 @@ def test_a_cadre_files_a_record_on_a_phone_and_sees_the_days_at_home(
     browser.get(f"{live_server.url}/")
     assert "已累计 1 天" in browser.page_source
     browser.save_screenshot(str(tmp_path / "3-home-after.png"))
+    # The bar is drawn by a class (no style attribute): 1 of 21 days is 4 % of the track.
+    bar = find(browser, "[data-testid=year-progress] .progress-bar")
+    track = find(browser, "[data-testid=year-progress] .progress")
+    assert 0 < bar.size["width"] < track.size["width"] * 0.1
+    assert csp_violations(browser) == []
     # Kept for a person to look at after a local run.
     shutil.copytree(
         tmp_path,

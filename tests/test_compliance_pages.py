@@ -155,8 +155,8 @@ class TestTheDashboard:
         bob_row = re.search(rf'data-testid="row-{cast["bob"].pk}">(.*?)</tr>', content, re.S)
         html = bob_row.group(1)
         assert "20 / 21" in html  # days filed this year against the target
-        assert 'style="width: 95%"' in html  # the bar
-        assert 'style="left: 88%"' in html  # the pace marker
+        assert "pct-width pct-95" in html  # the bar
+        assert "pct-left pct-88" in html  # the pace marker
         assert "1 / 1" in html  # units contacted / assigned
         assert "text-bg-success" in html
 

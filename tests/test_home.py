@@ -367,8 +367,8 @@ def test_the_home_page_shows_the_progress_in_words_and_as_a_bar(login, alice):
     response = login(alice).get(HOME)
     page = response.content.decode()
     assert "已累计 12 天，按进度应达 18.5 天，落后 6.5 天" in page
-    assert 'class="progress-bar bg-danger" style="width: 57%"' in page
-    assert 'class="pace-marker" style="left: 88%"' in page
+    assert 'class="progress-bar bg-danger pct-width pct-57"' in page
+    assert 'class="pace-marker pct-left pct-88"' in page
     assert 'data-testid="calendar-estimated"' not in page
 
 

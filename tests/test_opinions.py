@@ -152,6 +152,25 @@ def test_the_text_is_shown_escaped(login, alice, contact, hospital):
     assert "&lt;b&gt;张&lt;/b&gt;" in content
 
 
+def test_a_script_in_an_opinion_stays_text_on_the_sheet_and_problem_it_becomes(
+    login, alice, contact, hospital
+):
+    script = OpinionFactory(union=hospital, text='<script>alert("x")</script>')
+    client = login(alice)
+    client.post(take_up_url(script))
+    record = VisitRecord.objects.get()
+    problem = record.problems.get()
+
+    for url in (
+        reverse("records:record-edit", args=[record.pk]),
+        reverse("records:record-detail", args=[record.pk]),
+        reverse("records:problem-detail", args=[problem.pk]),
+    ):
+        content = client.get(url).content.decode()
+        assert "<script>alert" not in content, url
+        assert "&lt;script&gt;alert(" in content, url
+
+
 def test_the_list_filters_new_and_taken_up(login, alice, contact, hospital, canteen):
     taken = OpinionFactory(
         union=hospital, status=Opinion.Status.TAKEN_UP, taken_up_at=timezone.now()

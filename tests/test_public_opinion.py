@@ -4,13 +4,14 @@ and a per-address limit counted in the database.
 """
 
 import datetime
+import re
 
 import pytest
 import time_machine
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from liaison import opinions
+from liaison import opinions, security
 from liaison.models import Opinion
 from records.models import ContactForm, Problem
 from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory, OpinionFactory
@@ -169,6 +170,33 @@ def test_the_honeypot_is_in_the_form_but_out_of_sight(client, url):
     assert 'tabindex="-1"' in content
 
 
+def test_the_honeypot_is_hidden_by_the_stylesheet_not_an_inline_style(client, url):
+    content = client.get(url).content.decode()
+
+    assert "css/public.css" in content
+    assert "style=" not in content and "<style" not in content
+    with open("static/css/public.css", encoding="utf-8") as css:
+        rule = re.search(r"^\.hp \{([^}]*)\}", css.read(), re.M)
+    assert "left: -10000px" in rule.group(1)
+
+
+def test_what_a_worker_typed_comes_back_escaped_with_the_errors(client, url):
+    response = client.post(url, opinion(text='<script>alert("x")</script>', phone="call me"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "<script>alert" not in content
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in content
+
+
+def test_the_organization_department_reads_a_script_as_text(client, url, login, olivia):
+    client.post(url, opinion(text="<img src=x onerror=alert(1)>", name="<b>张</b>"))
+
+    content = login(olivia).get(reverse("boards:opinion-list")).content.decode()
+    assert "<img src=x" not in content and "<b>张" not in content
+    assert "&lt;img src=x onerror=alert(1)&gt;" in content
+
+
 # Length limits
 
 
@@ -324,7 +352,7 @@ def test_the_client_address(settings, proxies, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
 
-    assert opinions.client_address(request) == expected
+    assert security.client_address(request) == expected
 
 
 # CSRF

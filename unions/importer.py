@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import openpyxl
+from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Model
 from django.utils import translation
 from django.utils.functional import Promise
@@ -36,9 +38,13 @@ from unions.validators import credit_code_check_character, validate_credit_code
 
 logger = logging.getLogger(__name__)
 
-# A zip that inflates beyond this is refused before it is parsed (a "zip bomb"); a real
-# organization workbook of 10,000 rows is about 10 MB unpacked.
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+# An xlsx is a zip of a few dozen XML files (the template has 24); thousands of members is not
+# a workbook, and each one costs openpyxl work before a single row is read. The limits of size,
+# compression ratio and sheets are settings (ORG_IMPORT_*).
+MAX_ZIP_MEMBERS = 1000
+# The compression-ratio cap applies to members larger than this: a small member cannot bomb,
+# and tiny XML files compress oddly.
+RATIO_FLOOR_BYTES = 1024 * 1024
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 (OLE2)
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -115,11 +121,14 @@ class Issue:
 
 
 class WorkbookRefused(Exception):
-    """The file as a whole cannot be read: nothing in it is looked at further."""
+    """The file as a whole cannot be read: nothing in it is looked at further. The code tells
+    the kinds apart: "file" (not a workbook, damaged, empty, beyond the size or rows), or a
+    hostile file's "parts", "unpacked-size", "ratio", "sheets", "hostile-xml"."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, code: str = "file"):
         super().__init__(message)
         self.message = message
+        self.code = code
 
 
 @dataclass
@@ -206,9 +215,10 @@ def _check_archive(file) -> None:
         )
     try:
         with zipfile.ZipFile(file) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                raise WorkbookRefused(_("The workbook is too large to read; split it."))
-            damaged = archive.testzip()  # reads every member and checks its CRC
+            _check_inflation(archive.infolist())
+            # Reads every member and checks its CRC. zipfile stops inflating a member at the
+            # size its header declares, so a header that lies about the size fails the CRC.
+            damaged = archive.testzip()
     except WorkbookRefused:
         raise
     except (
@@ -229,6 +239,36 @@ def _check_archive(file) -> None:
         raise WorkbookRefused(_("The file is damaged and cannot be read as an Excel workbook."))
 
 
+def _check_inflation(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip bomb from its directory alone, before a byte is inflated: too many members,
+    too large unpacked, or compressed far beyond what an Excel workbook ever is (a real one
+    compresses 5 to 30 times)."""
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise WorkbookRefused(
+            _("The file holds %(n)s parts, more than an Excel workbook ever has; it was refused.")
+            % {"n": len(members)},
+            "parts",
+        )
+    limit = settings.ORG_IMPORT_MAX_UNZIPPED_BYTES
+    if sum(info.file_size for info in members) > limit:
+        raise WorkbookRefused(
+            _("The workbook unpacks to more than %(size)s MB; split it into several files.")
+            % {"size": round(limit / 1024 / 1024, 1)},
+            "unpacked-size",
+        )
+    ratio = settings.ORG_IMPORT_MAX_RATIO
+    for info in members:
+        if info.file_size > RATIO_FLOOR_BYTES and info.file_size > ratio * info.compress_size:
+            raise WorkbookRefused(
+                _(
+                    "The workbook is compressed more than %(ratio)s times, far more than an Excel "
+                    "workbook ever is; it was refused."
+                )
+                % {"ratio": ratio},
+                "ratio",
+            )
+
+
 def _unreadable(error: Exception) -> WorkbookRefused:
     # openpyxl raises many kinds of error for a file that is a zip but not a workbook, or whose
     # XML is broken or hostile (defusedxml refuses entities): all mean "cannot be read".
@@ -238,40 +278,97 @@ def _unreadable(error: Exception) -> WorkbookRefused:
     )
 
 
+def _refusal(error: Exception) -> WorkbookRefused:
+    """What to say of an error openpyxl raised: defusedxml's refusal may come wrapped (openpyxl
+    raises a ValueError from it while it reads the worksheets)."""
+    cause = error
+    while cause is not None and not isinstance(cause, DefusedXmlException):
+        cause = cause.__cause__ or cause.__context__
+    return _unreadable(error) if cause is None else _hostile_xml(cause)
+
+
+def _hostile_xml(error: DefusedXmlException) -> WorkbookRefused:
+    logger.warning("Organization import: hostile XML refused: %r", error)
+    return WorkbookRefused(
+        _(
+            "The file contains XML that an Excel workbook never has (entity or DTD "
+            "declarations); it was refused as unsafe."
+        ),
+        "hostile-xml",
+    )
+
+
 def read_workbook(file, specs: Iterable[SheetSpec]) -> tuple[dict[str, list[Row]], list[Issue]]:
     """The data rows of each expected sheet, and the problems of the file's structure (a sheet
-    or a required column missing). Raises `WorkbookRefused` for a file that cannot be read at
-    all, an empty workbook, or more data rows than settings.ORG_IMPORT_MAX_ROWS.
+    or a required column missing, a formula in a column read). Raises `WorkbookRefused` for a
+    file that cannot be read at all, an empty workbook, or one beyond the limits of
+    settings.ORG_IMPORT_* (bytes, unpacked bytes, compression ratio, sheets, data rows).
 
     The template's note row and example row, and empty rows, are skipped."""
+    if not openpyxl.DEFUSEDXML:
+        # openpyxl parses through defusedxml only when it is installed and OPENPYXL_DEFUSEDXML
+        # is not false; without it a hostile file could expand entities. Never read without it.
+        raise ImproperlyConfigured(
+            "openpyxl is not using defusedxml: install it, unset OPENPYXL_DEFUSEDXML."
+        )
     specs = list(specs)
     _check_archive(file)
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True, keep_links=False)
+        # data_only=False: a formula is seen as one, and refused by its cell (_read_sheets).
+        # With data_only=True a formula Excel never calculated (one written by a program)
+        # would read as an empty cell and be imported as a blank.
+        workbook = load_workbook(file, read_only=True, data_only=False, keep_links=False)
     except Exception as error:  # noqa: BLE001 — see _unreadable
-        raise _unreadable(error) from error
+        raise _refusal(error) from error
     try:
         return _read_sheets(workbook, specs)
     except WorkbookRefused:
         raise
     except Exception as error:  # noqa: BLE001 — cells are parsed lazily, while reading rows
-        raise _unreadable(error) from error
+        raise _refusal(error) from error
     finally:
         workbook.close()
 
 
 def _sheet_rows(worksheet):
+    """The sheet's rows, each a tuple of cells (`.value`, `.data_type`: "f" for a formula)."""
     if not hasattr(worksheet, "iter_rows"):  # a chart sheet
         return iter(())
     # Some programs write a wrong size into the file; read what is really there.
     worksheet.reset_dimensions()
-    return worksheet.iter_rows(values_only=True)
+    return worksheet.iter_rows()
+
+
+def _formula_issue(spec: SheetSpec, number: int, header: str, index: int, cell) -> Issue:
+    formula = cell.value if isinstance(cell.value, str) else getattr(cell.value, "text", "")
+    return Issue(
+        message=_(
+            "The cell holds a formula (%(formula)s): enter the value itself, e.g. copy the "
+            "column and paste it back as values."
+        )
+        % {"formula": str(formula or "")[:50]},
+        code="formula",
+        sheet=spec.name,
+        row=number,
+        column=header,
+        letter=get_column_letter(index + 1),
+    )
 
 
 def _read_sheets(workbook, specs) -> tuple[dict[str, list[Row]], list[Issue]]:
+    sheet_limit = settings.ORG_IMPORT_MAX_SHEETS
+    if len(workbook.sheetnames) > sheet_limit:
+        raise WorkbookRefused(
+            _(
+                "The workbook has %(n)s sheets, more than %(limit)s: keep the sheets of the "
+                "template and delete the others."
+            )
+            % {"n": len(workbook.sheetnames), "limit": sheet_limit},
+            "sheets",
+        )
     present = set(workbook.sheetnames)
     if not present & {spec.name for spec in specs} and not any(
-        any(_text(v) for v in row)
+        any(_text(cell.value) for cell in row)
         for name in workbook.sheetnames
         for row in _sheet_rows(workbook[name])
     ):
@@ -296,8 +393,8 @@ def _read_sheets(workbook, specs) -> tuple[dict[str, list[Row]], list[Issue]]:
         cells = _sheet_rows(workbook[spec.name])
         header_row = next(cells, ())
         positions = {}
-        for index, value in enumerate(header_row):
-            header = _header(value)
+        for index, cell in enumerate(header_row):
+            header = _header(cell.value)
             if header in spec.headers and header not in positions:
                 positions[header] = index
         missing = [c.header for c in spec.columns if c.required and c.header not in positions]
@@ -318,13 +415,23 @@ def _read_sheets(workbook, specs) -> tuple[dict[str, list[Row]], list[Issue]]:
             for row in (spec.notes(), spec.example())
         ]
         for number, raw in enumerate(cells, start=2):
+            formulas = [
+                _formula_issue(spec, number, header, index, raw[index])
+                for header, index in positions.items()
+                if index < len(raw) and raw[index].data_type == "f"
+            ]
             values = {
-                header: _text(raw[index]) if index < len(raw) else ""
+                header: _text(raw[index].value) if index < len(raw) else ""
                 for header, index in positions.items()
             }
-            if not any(values.values()) or values in skip:
+            if formulas:
+                # Refused before any value is looked at: its value is unknown.
+                issues += formulas
+                counted += 1
+            elif not any(values.values()) or values in skip:
                 continue
-            counted += 1
+            else:
+                counted += 1
             if counted > limit:
                 raise WorkbookRefused(
                     _(
@@ -333,7 +440,7 @@ def _read_sheets(workbook, specs) -> tuple[dict[str, list[Row]], list[Issue]]:
                     )
                     % {"limit": limit}
                 )
-            if not missing:
+            if not missing and not formulas:
                 rows_by_sheet[spec.name].append(Row(spec, number, values, letters))
     if not issues and not counted:
         raise WorkbookRefused(_("The workbook has no rows to import below the headers."))
@@ -363,12 +470,22 @@ def yes_no(row: Row, header: str) -> bool | None:
     return None
 
 
+def decimal_digits(text: str) -> int | None:
+    """The whole number the text is, or None. Digits of any script int() reads (full-width
+    ２０２６ too); not what is only a digit to `str.isdigit` (superscript ², which int() refuses),
+    nor more digits than any column takes (int() refuses over 4,300)."""
+    if text.isdecimal() and len(text) <= 18:
+        return int(text)
+    return None
+
+
 def whole_number(row: Row, header: str, maximum: int = 32767) -> int | None:
     value = row.get(header)
     if not value:
         return None
-    if value.isdigit() and int(value) <= maximum:
-        return int(value)
+    number = decimal_digits(value)
+    if number is not None and number <= maximum:
+        return number
     row.error(
         header,
         _("Enter a whole number from 0 to %(maximum)s.") % {"maximum": maximum},

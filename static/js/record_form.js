@@ -48,11 +48,17 @@
     const total = document.getElementById("id_problems-TOTAL_FORMS");
     const template = document.getElementById("problem-template");
     const list = document.getElementById("problem-list");
+    // The server takes at most MAX_NUM_FORMS problem rows (records.forms.PROBLEMS_PER_SHEET).
+    const max = parseInt(document.getElementById("id_problems-MAX_NUM_FORMS").value, 10);
+    const sync = () => { addButton.disabled = parseInt(total.value, 10) >= max; };
+    sync();
     addButton.addEventListener("click", function () {
       const index = parseInt(total.value, 10);
+      if (index >= max) return;
       const html = template.innerHTML.replace(/__prefix__/g, String(index));
       list.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
+      sync();
       list.lastElementChild.querySelector("textarea, input, select").focus();
     });
   }

@@ -1,6 +1,8 @@
-"""`python manage.py import_org FILE [--dry-run] [--year N]`: the Excel import of the
-organization, as on the upload page (the same function, the same checks, the same messages)."""
+"""`python manage.py import_org FILE [--dry-run] [--year N] [--user NAME]`: the Excel import of
+the organization, as on the upload page (the same function, the same checks, the same
+messages)."""
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,9 +31,19 @@ class Command(BaseCommand):
             default=None,
             help="year of the contact points whose row gives none (default: this year)",
         )
+        parser.add_argument(
+            "--user",
+            default=None,
+            help="login name of the person importing: the contact points' history names them",
+        )
 
-    def handle(self, *args, file, dry_run, year, **options):
+    def handle(self, *args, file, dry_run, year, user, **options):
         year = year or timezone.localdate().year
+        if user is not None:
+            try:
+                user = get_user_model().objects.get_by_natural_key(user)
+            except get_user_model().DoesNotExist:
+                raise CommandError(_("No user “%(name)s”.") % {"name": user}) from None
         try:
             stream = open(file, "rb")  # noqa: SIM115 — closed below
         except OSError as error:
@@ -39,7 +51,7 @@ class Command(BaseCommand):
                 _("Cannot open %(file)s: %(error)s") % {"file": file, "error": error}
             ) from error
         with stream:
-            result = org_import(stream, user=None, year=year, dry_run=dry_run)
+            result = org_import(stream, user=user, year=year, dry_run=dry_run)
         if not result.ok:
             for issue in result.issues:
                 self.stderr.write(str(issue))

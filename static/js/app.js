@@ -1,0 +1,14 @@
+/* Behaviour shared by every page, bound from data- attributes: the Content-Security-Policy
+   allows no inline script or event handler (onclick=…) in the HTML. */
+(function () {
+  "use strict";
+
+  // <button data-action="print">: print the page (the print views' toolbar).
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-action='print']");
+    if (button) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+})();
