@@ -1,6 +1,7 @@
 """Reads for the home pages: each figure comes from one aggregate query, never a loop over rows."""
 
 import datetime
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -196,6 +197,14 @@ def pace_on(today: datetime.date) -> Pace:
     half up to the half-day steps days are filed in. One query (the calendar's overrides)."""
     year = today.year
     calendar = WorkingCalendar(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    return _pace(today, calendar)
+
+
+@functools.lru_cache(maxsize=64)
+def _pace_for(today: datetime.date, overrides: frozenset) -> Pace:
+    calendar = WorkingCalendar.with_overrides(
+        datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31), dict(overrides)
+    )
     working_days = calendar.working_days()
     elapsed = sum(1 for day in working_days if day <= today)
     target = Decimal(settings.ANNUAL_DAYS_TARGET)
@@ -207,6 +216,13 @@ def pace_on(today: datetime.date) -> Pace:
         else target
     )
     return Pace(days, elapsed, len(working_days), tuple(calendar.estimated_years()))
+
+
+def _pace(today: datetime.date, calendar: WorkingCalendar) -> Pace:
+    # Computed once per day and set of overrides (the overrides are read on every call, so an
+    # administrator's change counts at once): walking the year's 365 dates was a millisecond
+    # of every cadre's home (BENCHMARKS.md).
+    return _pace_for(today, frozenset(calendar.overrides.items()))
 
 
 def year_progress(cadre: Cadre, today: datetime.date) -> YearProgress:
@@ -233,11 +249,18 @@ def year_progress(cadre: Cadre, today: datetime.date) -> YearProgress:
 def cadre_worklist(cadre: Cadre, limit: int = HOME_LIST_LIMIT) -> dict:
     """What the cadre still has to do, each a short list with its full count: drafts to finish,
     sheets returned for revision, and transferred problems waiting for an answer or for the
-    cadre's feedback to the grassroots. Five queries, whatever the number of rows."""
+    cadre's feedback to the grassroots. One query for the counts, then one for each list that
+    has rows: at most four, whatever the number of rows."""
     records = VisitRecord.objects.filter(cadre=cadre)
+    waiting = Q(
+        problems__resolution=Problem.Resolution.TRANSFER, problems__status__in=WAITING_STATUSES
+    )
+    # One query for the three counts (distinct: the join repeats a sheet per problem); a list
+    # is read only when its count says it has rows (most cadres have no drafts or returns).
     counts = records.aggregate(
-        drafts=Count("pk", filter=Q(status=VisitRecord.Status.DRAFT)),
-        returned=Count("pk", filter=Q(status=VisitRecord.Status.RETURNED)),
+        drafts=Count("pk", filter=Q(status=VisitRecord.Status.DRAFT), distinct=True),
+        returned=Count("pk", filter=Q(status=VisitRecord.Status.RETURNED), distinct=True),
+        problems=Count("problems", filter=waiting, distinct=True),
     )
     latest_first = ("-updated_at", "-pk")
     # Only the columns the lists show: a sheet's row carries all its texts, a problem's row its
@@ -259,17 +282,23 @@ def cadre_worklist(cadre: Cadre, limit: int = HOME_LIST_LIMIT) -> dict:
         )
         .order_by(F("deadline").asc(nulls_last=True), "pk")
     )
+
+    def first(rows, count):
+        return list(rows[:limit]) if count else []
+
     return {
-        "drafts": list(
-            listed.filter(status=VisitRecord.Status.DRAFT).order_by(*latest_first)[:limit]
+        "drafts": first(
+            listed.filter(status=VisitRecord.Status.DRAFT).order_by(*latest_first),
+            counts["drafts"],
         ),
         "draft_count": counts["drafts"],
-        "returned": list(
-            listed.filter(status=VisitRecord.Status.RETURNED).order_by(*latest_first)[:limit]
+        "returned": first(
+            listed.filter(status=VisitRecord.Status.RETURNED).order_by(*latest_first),
+            counts["returned"],
         ),
         "returned_count": counts["returned"],
-        "problems": list(problems[:limit]),
-        "problem_count": problems.count(),
+        "problems": first(problems, counts["problems"]),
+        "problem_count": counts["problems"],
     }
 
 

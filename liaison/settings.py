@@ -91,7 +91,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Persistent connections (a minute): a new connection per request cost every page a
+# connection set-up (SQLite: opening the file and its pragmas; PostgreSQL: a backend process);
+# health checks replace one that went away meanwhile (BENCHMARKS.md).
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead logging: a long read (an export of the whole register, built by its own
     # process) does not lock out the web app's writes, and readers never wait for a writer.

@@ -64,6 +64,13 @@ class WorkingCalendar:
             )
         )
 
+    @classmethod
+    def with_overrides(cls, start: datetime.date, end: datetime.date, overrides: dict):
+        """A calendar of overrides already read (no query)."""
+        calendar = cls.__new__(cls)
+        calendar.start, calendar.end, calendar.overrides = start, end, overrides
+        return calendar
+
     def lookup(self, date: datetime.date) -> tuple[bool, Source]:
         if not self.start <= date <= self.end:
             raise ValueError(f"{date} is outside {self.start}–{self.end}")

@@ -495,6 +495,10 @@ def test_the_cadres_page_costs_the_same_queries_for_one_record_or_fifty(
 ):
     first = LiaisonAssignmentFactory(cadre=carol).union
     record(carol, first, "2026-11-10")
+    # One row in each list too (a list with no rows costs no query: compare like with like).
+    record(carol, first, "2026-11-11", status="draft")
+    sheet = record(carol, first, "2026-11-12", status="returned")
+    waiting_problem(carol, other_department, Problem.Status.TRANSFERRED, record=sheet)
     client = login(carol)
     with_one_record = queries_for(client, HOME)
 
@@ -509,3 +513,24 @@ def test_the_cadres_page_costs_the_same_queries_for_one_record_or_fifty(
         response = client.get(HOME)
     assert response.status_code == 200
     assert len(response.context["mine"]["units"]) == 4
+
+
+def test_the_worklist_reads_a_list_only_when_its_count_has_rows(
+    carol, other_department, django_assert_num_queries
+):
+    from liaison.selectors import cadre_worklist
+
+    first = LiaisonAssignmentFactory(cadre=carol).union
+    record(carol, first, "2026-11-10")
+    with django_assert_num_queries(1):  # the three counts, no list
+        empty = cadre_worklist(carol)
+    assert (empty["draft_count"], empty["returned_count"], empty["problem_count"]) == (0, 0, 0)
+
+    draft = record(carol, first, "2026-11-11", status="draft")
+    waiting_problem(carol, other_department, Problem.Status.TRANSFERRED, record=draft)
+    waiting_problem(carol, other_department, Problem.Status.ACCEPTED, record=draft)
+    with django_assert_num_queries(3):  # the counts, the drafts, the problems
+        some = cadre_worklist(carol)
+    assert some["drafts"] == [draft] and some["draft_count"] == 1
+    assert some["returned"] == [] and some["returned_count"] == 0
+    assert some["problem_count"] == 2 and len(some["problems"]) == 2
