@@ -120,6 +120,11 @@ def choice_labels(choices: type[TextChoices], language: str | None) -> dict[str,
     return {value: str(label) for value, label in choices.choices}
 
 
+def _plain_number(value: Decimal) -> str:
+    """12, 14.5, 66.7: a Decimal without trailing zeros (what `floatformat` shows)."""
+    return f"{value.normalize():f}"
+
+
 def _percent(value: Decimal | int, whole: Decimal | int) -> int:
     """`value` as a whole percentage of `whole`, at most 100 (a bar's width)."""
     if not whole:
@@ -198,6 +203,16 @@ class CadreRow:
     def days_gap(self) -> Decimal:
         """Days ahead of the pace (negative: behind)."""
         return self.days_filed_year - self.pace
+
+    @functools.cached_property
+    def days_text(self) -> str:
+        """Days filed as the table shows them (12, 14.5): formatted here once, not by a
+        template filter per row (BENCHMARKS.md)."""
+        return _plain_number(self.days_filed_year)
+
+    @functools.cached_property
+    def timely_text(self) -> str:
+        return "" if self.timely_percent is None else _plain_number(self.timely_percent)
 
     @functools.cached_property
     def timely_percent(self) -> Decimal | None:

@@ -13,6 +13,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -249,18 +250,32 @@ def year_progress(cadre: Cadre, today: datetime.date) -> YearProgress:
 def cadre_worklist(cadre: Cadre, limit: int = HOME_LIST_LIMIT) -> dict:
     """What the cadre still has to do, each a short list with its full count: drafts to finish,
     sheets returned for revision, and transferred problems waiting for an answer or for the
-    cadre's feedback to the grassroots. One query for the counts, then one for each list that
-    has rows: at most four, whatever the number of rows."""
+    cadre's feedback to the grassroots. Four queries, whatever the number of rows: the three
+    counts, then each list."""
     records = VisitRecord.objects.filter(cadre=cadre)
-    waiting = Q(
-        problems__resolution=Problem.Resolution.TRANSFER, problems__status__in=WAITING_STATUSES
+    waiting = Problem.objects.filter(
+        record__cadre=cadre,
+        resolution=Problem.Resolution.TRANSFER,
+        status__in=WAITING_STATUSES,
     )
-    # One query for the three counts (distinct: the join repeats a sheet per problem); a list
-    # is read only when its count says it has rows (most cadres have no drafts or returns).
-    counts = records.aggregate(
-        drafts=Count("pk", filter=Q(status=VisitRecord.Status.DRAFT), distinct=True),
-        returned=Count("pk", filter=Q(status=VisitRecord.Status.RETURNED), distinct=True),
-        problems=Count("problems", filter=waiting, distinct=True),
+
+    def count(rows, key):
+        # Grouped by the cadre (one group: the rows are all this cadre's) to count in SQL.
+        grouped = rows.order_by().values(key).annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(grouped, output_field=IntegerField()), 0)
+
+    # One query for the three counts, each a subquery on its own index (a join of sheets to
+    # problems with COUNT(DISTINCT …) made PostgreSQL sort them). Every list is read, empty or
+    # not, so that the page's queries are the same for every cadre.
+    counts = (
+        Cadre.objects.filter(pk=cadre.pk)
+        .annotate(
+            drafts=count(records.filter(status=VisitRecord.Status.DRAFT), "cadre"),
+            returned=count(records.filter(status=VisitRecord.Status.RETURNED), "cadre"),
+            problems=count(waiting, "record__cadre"),
+        )
+        .values("drafts", "returned", "problems")
+        .get()
     )
     latest_first = ("-updated_at", "-pk")
     # Only the columns the lists show: a sheet's row carries all its texts, a problem's row its
@@ -283,21 +298,16 @@ def cadre_worklist(cadre: Cadre, limit: int = HOME_LIST_LIMIT) -> dict:
         .order_by(F("deadline").asc(nulls_last=True), "pk")
     )
 
-    def first(rows, count):
-        return list(rows[:limit]) if count else []
-
     return {
-        "drafts": first(
-            listed.filter(status=VisitRecord.Status.DRAFT).order_by(*latest_first),
-            counts["drafts"],
+        "drafts": list(
+            listed.filter(status=VisitRecord.Status.DRAFT).order_by(*latest_first)[:limit]
         ),
         "draft_count": counts["drafts"],
-        "returned": first(
-            listed.filter(status=VisitRecord.Status.RETURNED).order_by(*latest_first),
-            counts["returned"],
+        "returned": list(
+            listed.filter(status=VisitRecord.Status.RETURNED).order_by(*latest_first)[:limit]
         ),
         "returned_count": counts["returned"],
-        "problems": first(problems, counts["problems"]),
+        "problems": list(problems[:limit]),
         "problem_count": counts["problems"],
     }
 

@@ -61,21 +61,25 @@ def _count(problems: QuerySet) -> Subquery:
     )
 
 
-def register_records(*, period: Period, department: Department | None = None) -> QuerySet:
+def register_records(
+    *, period: Period, department: Department | None = None, with_counts: bool = True
+) -> QuerySet:
     """The filed sheets whose contact began in `period` (of `department`'s cadres), oldest
-    first, each with `problem_count` and `transferred_count`."""
+    first, each with `problem_count` and `transferred_count` (unless `with_counts` is off: the
+    register's own workbook counts them per chunk of rows instead)."""
     records = (
         VisitRecord.objects.filed()
         .filter(start_date__range=(period.start, period.end))
         .select_related("cadre__department", "union")
-        .annotate(
+        .order_by("start_date", "pk")
+    )
+    if with_counts:
+        records = records.annotate(
             problem_count=_count(Problem.objects.all()),
             transferred_count=_count(
                 Problem.objects.filter(resolution=Problem.Resolution.TRANSFER)
             ),
         )
-        .order_by("start_date", "pk")
-    )
     if department is not None:
         records = records.filter(cadre__department=department)
     return records
@@ -113,60 +117,110 @@ COLUMNS = [
 ]
 
 
-def _in_chunks(records: QuerySet) -> Iterator[VisitRecord]:
-    """The records (ordered by start date, then id) in chunks of CHUNK_SIZE, each chunk its own
-    short query that continues after the last row of the one before (keyset pagination).
+# The register's columns as they are read: tuples, not model instances (four of them a row,
+# cadre, department and union included, were most of the export's own time).
+FIELDS = [
+    "pk",
+    "cadre__name",
+    "cadre__staff_number",
+    "cadre__department__name",
+    "union__name",
+    "union__credit_code",
+    "union__street",
+    "start_date",
+    "end_date",
+    "days",
+    "contact_form",
+    *CONTENT_AREA_FIELDS.values(),
+    "questions_prepared",
+    "people_met",
+    "workers_met",
+    "needs_and_opinions",
+    "policies_publicised",
+    "actions_on_spot",
+    *INTEGRITY_FIELDS,
+    "integrity_explanation",
+    "outside_assignment",
+    "filed_at",
+]
+PK, START = FIELDS.index("pk"), FIELDS.index("start_date")
+
+
+def _in_chunks(records: QuerySet) -> Iterator[list[tuple]]:
+    """The records' FIELDS (ordered by start date, then id) in chunks of CHUNK_SIZE, each chunk
+    its own short query that continues after the last row of the one before (keyset
+    pagination).
 
     Not one query read through for the whole export: on SQLite a read held open that long
     cannot be followed by a write on the same connection once anyone else has written (the
     export's own progress, after a single session was saved meanwhile: "database is locked"),
     and on any database it holds a snapshot for the whole export."""
+    rows = records.values_list(*FIELDS)
     after = Q()
     while True:
-        chunk = list(records.filter(after)[:CHUNK_SIZE])
-        yield from chunk
+        chunk = list(rows.filter(after)[:CHUNK_SIZE])
+        if chunk:
+            yield chunk
         if len(chunk) < CHUNK_SIZE:
             return
         last = chunk[-1]
-        after = Q(start_date__gt=last.start_date) | Q(start_date=last.start_date, pk__gt=last.pk)
+        after = Q(start_date__gt=last[START]) | Q(start_date=last[START], pk__gt=last[PK])
+
+
+def _problem_counts(record_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{record id: (problems raised, of them transferred)} for a chunk of records: one query."""
+    counted = (
+        Problem.objects.filter(record_id__in=record_ids)
+        .order_by()
+        .values("record")
+        .annotate(
+            n=Count("pk"),
+            transferred=Count("pk", filter=Q(resolution=Problem.Resolution.TRANSFER)),
+        )
+        .values_list("record", "n", "transferred")
+    )
+    return {record: (n, transferred) for record, n, transferred in counted}
 
 
 def _rows(records: QuerySet) -> Iterator[list]:
-    """One list per record, in the order of COLUMNS."""
-    # Labels are looked up once per export, not once per cell: a model's get_FOO_display()
-    # translates its choices again on every call, which is most of the time on 100,000 rows.
+    """One list per record, in the order of COLUMNS. Two queries per chunk of CHUNK_SIZE
+    records: the records' fields, and their problems counted."""
+    # Labels are looked up once per export, not once per cell.
     yes = _("Yes")
     streets = {value: str(label) for value, label in Street.choices}
     forms = {value: str(label) for value, label in ContactForm.choices} | {"": ""}
     answers = {value: str(label) for value, label in INTEGRITY_CHOICES} | {None: ""}
-    areas = list(CONTENT_AREA_FIELDS.values())
-    for r in _in_chunks(records):
-        yield [
-            r.pk,
-            r.cadre.name,
-            r.cadre.staff_number,
-            r.cadre.department.name,
-            r.union.name,
-            r.union.credit_code,
-            streets.get(r.union.street, r.union.street),
-            r.start_date,
-            r.end_date,
-            r.days,
-            forms.get(r.contact_form, r.contact_form),
-            *(yes if getattr(r, area) else "" for area in areas),
-            r.questions_prepared,
-            r.people_met,
-            r.workers_met,
-            r.needs_and_opinions,
-            r.policies_publicised,
-            r.actions_on_spot,
-            *(answers[getattr(r, field)] for field in INTEGRITY_FIELDS),
-            r.integrity_explanation,
-            yes if r.outside_assignment else "",
-            r.filed_at,
-            r.problem_count,
-            r.transferred_count,
-        ]
+    areas = len(CONTENT_AREA_FIELDS)
+    integrity = len(INTEGRITY_FIELDS)
+    none = (0, 0)
+    for chunk in _in_chunks(records):
+        counts = _problem_counts([row[PK] for row in chunk])
+        for row in chunk:
+            (pk, cadre, staff, department, union, code, street, start, end, days, form) = row[:11]
+            rest = row[11:]
+            area_flags, rest = rest[:areas], rest[areas:]
+            texts, rest = rest[:6], rest[6:]
+            answered, (explanation, outside, filed_at) = rest[:integrity], rest[integrity:]
+            yield [
+                pk,
+                cadre,
+                staff,
+                department,
+                union,
+                code,
+                streets.get(street, street),
+                start,
+                end,
+                days,
+                forms.get(form, form),
+                *(yes if flag else "" for flag in area_flags),
+                *texts,
+                *(answers[answer] for answer in answered),
+                explanation,
+                yes if outside else "",
+                filed_at,
+                *counts.get(pk, none),
+            ]
 
 
 def register_workbook(
@@ -175,7 +229,7 @@ def register_workbook(
     """The register as a write-only workbook of one sheet. Two queries: a count (for the
     filter's range) and the records themselves, however many there are. `progress(done,
     total=None)` hears of the rows written (an export's page shows it)."""
-    records = register_records(period=period, department=department)
+    records = register_records(period=period, department=department, with_counts=False)
     row_count = records.count()
     rows = _rows(records)
     if progress is not None:
