@@ -337,7 +337,7 @@ def _exports_section(result: dict) -> list[str]:
         if e is None:
             continue
         if e.get("todo"):
-            lines.append(f"| {label} | TODO: {e['todo']} | | | | | |")
+            lines.append(f"| {label} | not run: {e['todo']} | | | | | |")
             continue
         floor = exports.get(floor_key, {})
         lines.append(
