@@ -665,6 +665,7 @@ def _register_import_export(path: str) -> None:
     queryset (the register's, with its joins and problem counts), exported to xlsx by tablib."""
     from import_export import fields, resources
 
+    from records.register import FIELDS as REGISTER_FIELDS
     from records.register import register_records
 
     class RegisterResource(resources.ModelResource):
@@ -673,37 +674,8 @@ def _register_import_export(path: str) -> None:
 
         class Meta:
             model = VisitRecord
-            fields = (
-                "id",
-                "cadre__name",
-                "cadre__staff_number",
-                "cadre__department__name",
-                "union__name",
-                "union__credit_code",
-                "union__street",
-                "start_date",
-                "end_date",
-                "days",
-                "contact_form",
-                "area_needs",
-                "area_policy",
-                "area_problems",
-                "area_self",
-                "questions_prepared",
-                "people_met",
-                "workers_met",
-                "needs_and_opinions",
-                "policies_publicised",
-                "actions_on_spot",
-                "transport_accepted",
-                "gifts_accepted",
-                "banquet_accepted",
-                "integrity_explanation",
-                "outside_assignment",
-                "filed_at",
-                "problem_count",
-                "transferred_count",
-            )
+            # The register's own columns (records.register.FIELDS), its primary key as "id".
+            fields = ("id", *REGISTER_FIELDS[1:], "problem_count", "transferred_count")
 
     dataset = RegisterResource().export(queryset=register_records(period=register_period()))
     with open(path, "wb") as handle:
