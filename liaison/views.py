@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from liaison import selectors
+from liaison import pagecache, selectors
 from records.models import VisitRecord
 from unions.roles import Role, cadre_of, headed_department, primary_role
 
@@ -14,12 +16,24 @@ def home(request):
     """Each role lands on its own home page; a user with several roles sees each part."""
     user = request.user
     today = timezone.localdate()
-    year = today.year
     role = primary_role(user)
-    context = {"year": year, "today": today, "role": role}
     if role is None:
+        context = {"year": today.year, "today": today, "role": role}
         return render(request, "liaison/home_no_role.html", context, status=403)
+    # The page's own part (every figure on it) is cached for this user, day and language while
+    # nothing in the database changes: exact, and most requests skip a dozen queries and the
+    # rendering (liaison/pagecache.py; BENCHMARKS.md: the cadre home under load).
+    content = pagecache.cached_part(
+        ("home", user.pk, today.isoformat(), get_language()),
+        lambda: render_to_string("liaison/_home_content.html", home_context(user, today, role)),
+    )
+    return render(request, "liaison/home.html", {"content": content})
 
+
+def home_context(user, today, role) -> dict:
+    """The figures and lists of `user`'s home page on `today`, part by part of their roles."""
+    year = today.year
+    context = {"year": year, "today": today, "role": role}
     cadre = cadre_of(user)
     if cadre is not None:
         context["mine"] = selectors.cadre_home(cadre, today)
@@ -37,4 +51,4 @@ def home(request):
         .only("start_date", "days", "status", "cadre__name", "union__name")
         .order_by("-start_date", "-pk")[:RECENT_RECORDS]
     )
-    return render(request, "liaison/home.html", context)
+    return context

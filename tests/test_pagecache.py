@@ -1,0 +1,233 @@
+"""The home page's own part is cached while nothing in the database changes
+(liaison/pagecache.py): every committed write gives the data stamp a new token, so what a page
+shows is as exact as if it had been computed for the request."""
+
+import contextlib
+import datetime
+import logging
+import re
+
+import pytest
+import time_machine
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import caches
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from liaison import pagecache
+from liaison.models import DataStamp
+from tests.factories import (
+    CalendarDayFactory,
+    GrassrootsUnionFactory,
+    LiaisonAssignmentFactory,
+    VisitRecordFactory,
+)
+from tests.test_record_filing import sheet
+from unions.models import GrassrootsUnion
+
+pytestmark = pytest.mark.django_db
+HOME = reverse("home")
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings, db):
+    """Caching as in production (tests/settings.py turns it off for every other test), from an
+    empty cache. The stamp row comes with the migrations; a test that flushed the database
+    (transaction=True) before this one took it away."""
+    settings.PAGE_CACHE_SECONDS = 300
+    DataStamp.objects.get_or_create(id=1, defaults={"token": 1})
+    caches[pagecache.CACHE].clear()
+    yield
+    caches[pagecache.CACHE].clear()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Within it, writes act as committed: what they registered to run on commit runs at the
+    end of the block (a test's own transaction never commits). What the test wrote before it
+    (its fixtures) is committed first: the stamp changes once per transaction, so its callback
+    from then would otherwise stand for the block's writes too, outside the capture."""
+
+    @contextlib.contextmanager
+    def block():
+        earlier = [
+            entry for entry in connection.run_on_commit if pagecache.is_stamp_callback(entry[1])
+        ]
+        for entry in earlier:
+            connection.run_on_commit.remove(entry)
+            entry[1]()
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return block
+
+
+@pytest.fixture
+def unit(alice):
+    union = GrassrootsUnionFactory(name="西城区某某商场工会")
+    LiaisonAssignmentFactory(cadre=alice, union=union, year=2026)
+    return union
+
+
+def queries_for(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(HOME).status_code == 200
+    return len(captured)
+
+
+def home(client) -> str:
+    """The page, but for its CSRF token (masked anew in every response)."""
+    response = client.get(HOME)
+    assert response.status_code == 200
+    return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", response.content.decode())
+
+
+def test_the_second_visit_reads_no_figures(login, alice, unit, django_assert_num_queries):
+    VisitRecordFactory(cadre=alice, union=unit)
+    client = login(alice)
+    first = queries_for(client)
+    # The session, the user, the roles, the stamp, the cadre (menu) and the unread count.
+    with django_assert_num_queries(6):
+        assert client.get(HOME).status_code == 200
+    assert first >= 6 + 8  # the units, progress, worklist and recent sheets
+
+
+def test_the_cached_page_is_the_page(login, alice, unit, settings):
+    VisitRecordFactory(cadre=alice, union=unit)
+    client = login(alice)
+    fresh = home(client)
+    assert home(client) == fresh
+    settings.PAGE_CACHE_SECONDS = 0
+    assert home(client) == fresh
+
+
+def test_a_filed_sheet_counts_at_once(login, alice, unit, committed):
+    client = login(alice)
+    assert 'data-testid="records-this-year">0<' in home(client)
+    with committed():
+        response = client.post(reverse("records:record-create"), sheet(unit))
+    assert response.status_code == 302
+    assert 'data-testid="records-this-year">1<' in home(client)
+
+
+def test_a_change_by_someone_else_shows_at_once(login, alice, unit, committed):
+    client = login(alice)
+    assert "西城区某某商场工会" in home(client)
+    with committed():
+        unit.name = "西城区某某商场工会（更名）"
+        unit.save()
+    assert "西城区某某商场工会（更名）" in home(client)
+    # A bulk update sends no signal: the stamp sees the statement itself.
+    with committed():
+        GrassrootsUnion.objects.filter(pk=unit.pk).update(name="西城区新名称工会")
+    assert "西城区新名称工会" in home(client)
+
+
+def test_a_calendar_day_entered_by_the_administrator_moves_the_pace_at_once(
+    login, alice, unit, committed
+):
+    client = login(alice)
+    before = home(client)
+    with committed():
+        # A Tuesday of this year's past made a holiday: one working day fewer has passed.
+        CalendarDayFactory(date=datetime.date(2026, 11, 17), is_working_day=False)
+    after = home(client)
+    assert before != after
+
+
+def test_each_user_has_their_own_part(login, alice, bob, unit):
+    assert "西城区某某商场工会" in home(login(alice))
+    assert "西城区某某商场工会" not in home(login(bob))
+
+
+def test_the_next_day_is_computed_afresh(login, alice, unit):
+    today = home(login(alice))
+    with time_machine.travel("2026-11-25 10:00 +0800"):
+        tomorrow = home(login(alice))
+    passed = re.compile(r"已过 (\d+) 个")  # the working days of the year passed so far
+    assert int(passed.search(tomorrow)[1]) == int(passed.search(today)[1]) + 1
+
+
+def test_reading_pages_leaves_the_stamp_alone(login, alice, unit, committed):
+    client = login(alice)
+    with committed():
+        home(client)  # the fixtures' writes and the login committed
+    stamp = pagecache.current_stamp()
+    with committed():
+        session = SessionStore()
+        session["seen"] = True
+        session.save()
+        home(client)
+    assert pagecache.current_stamp() == stamp
+
+
+def test_without_the_stamp_row_nothing_is_cached(login, alice, unit):
+    DataStamp.objects.all().delete()
+    client = login(alice)
+    first = queries_for(client)
+    assert queries_for(client) == first
+    assert first >= 6 + 8
+
+
+def test_a_stamp_that_cannot_change_does_not_turn_a_saved_sheet_into_an_error(
+    login, alice, unit, committed, monkeypatch, caplog
+):
+    def broken(using="default"):
+        raise DatabaseError("the stamp row is locked")
+
+    monkeypatch.setattr(pagecache, "change_stamp", broken)
+    client = login(alice)
+    with caplog.at_level(logging.ERROR, logger="liaison.pagecache"), committed():
+        response = client.post(reverse("records:record-create"), sheet(unit))
+    assert response.status_code == 302
+    assert alice.records.filed().count() == 1
+    assert "could not be changed" in caplog.text
+
+
+def test_every_connection_is_watched():
+    connection.ensure_connection()
+    assert any(isinstance(w, pagecache._Watch) for w in connection.execute_wrappers)
+
+
+@pytest.mark.parametrize(
+    ("sql", "watched"),
+    [
+        ('SELECT "records_visitrecord"."id" FROM "records_visitrecord"', False),
+        ('(SELECT "id" FROM "a") UNION (SELECT "id" FROM "b")', False),
+        ('INSERT INTO "records_visitrecord" ("cadre_id") VALUES (%s)', True),
+        ('UPDATE "unions_grassrootsunion" SET "name" = %s', True),
+        ('DELETE FROM "liaison_liaisonassignment" WHERE "id" = %s', True),
+        ('UPDATE "django_session" SET "expire_date" = %s', False),
+        ('INSERT INTO "axes_accessattempt" ("username") VALUES (%s)', False),
+        ('UPDATE "records_exportjob" SET "rows_done" = %s', False),
+        ("UPDATE liaison_datastamp SET token = %s WHERE id = 1", False),
+        ('SAVEPOINT "s1_x1"', False),
+        ('RELEASE SAVEPOINT "s1_x1"', False),
+        ('CREATE TABLE "new" ("id" integer)', True),
+        ('ALTER TABLE "records_visitrecord" ADD COLUMN "x" integer', True),
+    ],
+)
+def test_which_statements_change_the_stamp(sql, watched):
+    assert pagecache.is_watched_write(sql) is watched
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_committed_transaction_changes_the_stamp_and_a_rolled_back_one_does_not():
+    DataStamp.objects.get_or_create(id=1, defaults={"token": 1})
+    start = pagecache.current_stamp()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        GrassrootsUnionFactory()
+        raise RuntimeError("undone")
+    assert pagecache.current_stamp() == start
+
+    with transaction.atomic():
+        GrassrootsUnionFactory()
+        GrassrootsUnionFactory()
+    changed = pagecache.current_stamp()
+    assert changed != start
+
+    GrassrootsUnionFactory()  # autocommit: changed after the statement
+    assert pagecache.current_stamp() != changed
+
