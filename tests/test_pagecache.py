@@ -9,6 +9,7 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import caches
 from django.db import DatabaseError, connection, transaction
@@ -25,6 +26,7 @@ from tests.factories import (
 )
 from tests.test_record_filing import sheet
 from unions.models import GrassrootsUnion
+from unions.roles import Role
 
 pytestmark = pytest.mark.django_db
 HOME = reverse("home")
@@ -231,3 +233,11 @@ def test_a_committed_transaction_changes_the_stamp_and_a_rolled_back_one_does_no
     GrassrootsUnionFactory()  # autocommit: changed after the statement
     assert pagecache.current_stamp() != changed
 
+
+def test_the_menu_follows_a_change_of_roles_at_once(login, alice):
+    """The menu is cached by the roles it depends on (base.html), not by the stamp."""
+    inbox = reverse("records:inbox")
+    client = login(alice)
+    assert inbox not in home(client)
+    alice.user.groups.add(Group.objects.get(name=Role.DEPARTMENT_HEAD.group_name))
+    assert inbox in home(login(alice))
