@@ -7,14 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from liaison.compliance import ComplianceStatus
 from liaison.meetings import quarter_bounds
 from liaison.models import QUARTER_CHOICES
+from records.forms import style_filter_fields
 from unions.models import Department, Street
 
 FIRST_YEAR = 2016  # as the contact points' years allow
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.visible_fields():
-        field.field.widget.attrs.setdefault("class", "form-select")
 
 
 def year_choices() -> list[tuple[int, str]]:
@@ -61,7 +57,7 @@ class PeriodForm(forms.Form):
             data = self.with_defaults(data)
         super().__init__(data, *args, **kwargs)
         self.fields["year"].choices = year_choices()
-        _style(self)
+        style_filter_fields(self)
 
     @staticmethod
     def with_defaults(data):
@@ -114,7 +110,7 @@ class DashboardForm(PeriodForm):
         if not choose_rows:  # a cadre's page has one row: nothing to filter or sort
             for name in ("rank", "status", "sort", "dir"):
                 del self.fields[name]
-        _style(self)
+        style_filter_fields(self)
 
 
 class AssessmentForm(forms.Form):
@@ -139,7 +135,7 @@ class AssessmentForm(forms.Form):
         else:
             del self.fields["department"]
             del self.fields["street"]
-        _style(self)
+        style_filter_fields(self)
 
     def clean_year(self):
         return self.cleaned_data.get("year") or timezone.localdate().year

@@ -330,6 +330,26 @@ class ReturnForm(forms.Form):
     )
 
 
+# Bootstrap's class for each kind of widget in a filter bar (templates/_filter_fields.html).
+FILTER_WIDGET_CLASSES = {"checkbox": "form-check-input", "select": "form-select"}
+
+
+def style_filter_fields(form: forms.Form) -> None:
+    """Give every visible widget of a GET filter bar Bootstrap's class: the bar is rendered by
+    templates/_filter_fields.html, not field by field through crispy-forms (BENCHMARKS.md)."""
+    for field in form.visible_fields():
+        css = FILTER_WIDGET_CLASSES.get(field.widget_type, "form-control")
+        field.field.widget.attrs.setdefault("class", css)
+
+
+class FilterBar:
+    """A form shown as a filter bar (style_filter_fields)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_filter_fields(self)
+
+
 class YearQuarterForm(forms.Form):
     """A year and an optional quarter to filter by; the view gives the years to offer."""
 
@@ -351,7 +371,7 @@ class YearQuarterForm(forms.Form):
         )
 
 
-class RecordFilterForm(YearQuarterForm):
+class RecordFilterForm(FilterBar, YearQuarterForm):
     union = forms.CharField(
         label=_("Grassroots union"),
         required=False,
@@ -449,7 +469,7 @@ class DeadlineForm(NoteForm):
     field_order = ["deadline", "note"]
 
 
-class LedgerFilterForm(YearQuarterForm):
+class LedgerFilterForm(FilterBar, YearQuarterForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

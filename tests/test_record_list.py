@@ -250,3 +250,18 @@ def test_a_draft_without_dates_comes_first_on_every_database(login, alice):
     )
     response = login(alice).get("/records/")
     assert list(response.context["page"])[0] == undated
+
+
+@pytest.mark.parametrize("page", ["records:record-list", "records:ledger"])
+def test_a_filter_with_a_wrong_value_says_so_next_to_it_and_keeps_the_others(login, olivia, page):
+    response = login(olivia).get(reverse(page), {"status": "zzz", "quarter": "2"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    select = content[content.index('<select name="status"') :]
+    select = select[: select.index(">")]
+    assert 'class="form-select"' in select
+    assert 'aria-invalid="true"' in select
+    assert 'aria-describedby="id_status_error"' in select
+    error = '<div class="invalid-feedback d-block" id="id_status_error">选择一个有效的选项'
+    assert error in content
+    assert '<option value="2" selected>' in content  # the quarter chosen stays chosen
