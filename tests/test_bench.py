@@ -33,6 +33,11 @@ def test_the_quick_run_measures_everything_writes_the_report_and_reuses_its_data
     # --reuse refuses to build: it passes only because the data set is found and reused.
     call_command("bench", build_only=True, reuse=True, **quick)
 
+    # --render-only writes the same report again from the run's saved results.
+    again = tmp_path / "again.md"
+    call_command("bench", out=str(again), render_only=True, **quick)
+    assert again.read_text() == report
+
 
 def test_the_percentile_is_the_nearest_rank():
     values = list(range(1, 31))  # 30 samples: the 95th percentile is the 29th

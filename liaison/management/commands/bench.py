@@ -90,6 +90,12 @@ class Command(BaseCommand):
             help="before each database, wait up to this long for the machine to be idle "
             "(1-minute load average below 0.5): other work skews every figure",
         )
+        parser.add_argument(
+            "--render-only",
+            action="store_true",
+            help="measure nothing: write the report again from the last run's results "
+            "(bench/results.json), e.g. after editing liaison/bench/NOTES.md",
+        )
         parser.add_argument("--skip-exports", action="store_true")
         parser.add_argument("--skip-load", action="store_true")
         parser.add_argument(
@@ -140,6 +146,13 @@ class Command(BaseCommand):
     def orchestrate(self, options):
         bench_dir = Path(options["bench_dir"]).resolve()
         bench_dir.mkdir(parents=True, exist_ok=True)
+        saved = bench_dir / ("results-quick.json" if options["quick"] else "results.json")
+        if options["render_only"]:
+            if not saved.is_file():
+                raise CommandError(f"No results to render: {saved} (run the bench first)")
+            kept = json.loads(saved.read_text())
+            self.write_report(options, kept["results"], kept["machine"])
+            return
         targets = self.targets(options["db"], quick=options["quick"], bench_dir=bench_dir)
         secret = secrets.token_urlsafe(50)
         results = {}
@@ -165,8 +178,13 @@ class Command(BaseCommand):
             )
         if options["build_only"]:
             return
+        measured_on = machine()
+        saved.write_text(json.dumps({"results": results, "machine": measured_on}, default=str))
+        self.write_report(options, results, measured_on)
+
+    def write_report(self, options, results: dict, measured_on: dict):
         out = Path(options["out"])
-        out.write_text(report.render(results, machine=machine(), quick=options["quick"]))
+        out.write_text(report.render(results, machine=measured_on, quick=options["quick"]))
         self.stdout.write(self.style.SUCCESS(f"\nWrote {out}"))
 
     def wait_quiet(self, seconds: int) -> float:
