@@ -303,6 +303,7 @@ def render(results: dict, *, machine: dict, quick: bool) -> str:
         'make bench BENCH_ARGS="--rebuild"           # drop the bench databases, build again',
         'make bench BENCH_ARGS="--profile"           # + pyinstrument of each page in '
         "bench/profiles/",
+        'make bench BENCH_ARGS="--render-only"       # this report again from bench/results.json',
         "```",
         "",
         "`make bench` installs the `bench` extra (django-import-export, pyinstrument) and wrk "
