@@ -15,6 +15,7 @@ Only the tables written by reading pages are left out, since a change to them ch
 part: the session (touched once a minute), django-axes' login records and the export jobs.
 """
 
+import contextlib
 import logging
 import re
 import secrets
@@ -114,8 +115,9 @@ def is_stamp_callback(callback) -> bool:
     return isinstance(getattr(callback, "__self__", None), _Watch)
 
 
-# While `migrate` runs, the stamp's table may not exist yet; and every cached part is dropped
-# with the restart a migration comes with anyway.
+# While `migrate` runs, the stamp's table may not exist yet: its writes are not watched one by
+# one, and the stamp changes once when it is done (a data migration may have changed what a
+# running server shows).
 _paused = False
 
 
@@ -124,9 +126,11 @@ def _pause(**kwargs):
     _paused = True
 
 
-def _resume(**kwargs):
+def _resume(using="default", **kwargs):
     global _paused
     _paused = False
+    with contextlib.suppress(DatabaseError):  # migrated only up to before the stamp
+        change_stamp(using)
 
 
 def watch(sender, connection, **kwargs):

@@ -241,3 +241,19 @@ def test_the_menu_follows_a_change_of_roles_at_once(login, alice):
     assert inbox not in home(client)
     alice.user.groups.add(Group.objects.get(name=Role.DEPARTMENT_HEAD.group_name))
     assert inbox in home(login(alice))
+
+
+def test_migrate_changes_the_stamp_once_when_it_is_done(committed):
+    """pre_migrate pauses the watch (the stamp's table may not exist yet); post_migrate
+    resumes it and changes the stamp, for what a data migration may have changed."""
+    with committed():
+        pass  # the fixtures' writes
+    before = pagecache.current_stamp()
+    pagecache._pause()
+    try:
+        with committed():
+            GrassrootsUnionFactory()
+        assert pagecache.current_stamp() == before
+    finally:
+        pagecache._resume(using="default")
+    assert pagecache.current_stamp() != before
