@@ -7,9 +7,14 @@ connection. After the write commits (at once outside a transaction, on commit in
 token of `DataStamp` is replaced by a new random number. A page part is cached under the token
 read at the start of the request, so a filed sheet, a changed calendar day or a renamed union
 makes every cached part miss from that moment on: the figures stay exact, and the cache only
-spares the work of recomputing them while nothing changed. A write Django does not see (psql by
-hand) is not noticed until the part's timeout (PAGE_CACHE_SECONDS) or a restart; `restore`
-changes the token itself.
+spares the work of recomputing them while nothing changed.
+
+The limits, exactly: the new token is written by a statement of its own right after the COMMIT
+(writing it inside the transaction would make every writer wait for the others on the stamp's
+row), so a request arriving in that moment may still get the part cached before. If that
+statement fails (logged) or the process dies just then, and for a write Django does not see
+(psql by hand), the part is stale until its timeout (PAGE_CACHE_SECONDS) or a restart.
+`restore` and `migrate` change the token themselves.
 
 Only the tables written by reading pages are left out, since a change to them changes no page
 part: the session (touched once a minute), django-axes' login records and the export jobs.
@@ -22,7 +27,7 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, Error, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
 
@@ -45,9 +50,10 @@ _WRITE = re.compile(
     r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[\"`]?(\w+)",
     re.IGNORECASE,
 )
-# Schema changes and anything else that is not a plain read change the stamp too.
+# Schema changes and anything else that is not a plain read change the stamp too (a spare
+# change costs a cache miss; a missed one, a stale page). WITH and EXPLAIN may hide a write.
 _READ = re.compile(
-    r"\s*(?:\(|SELECT|SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|PRAGMA|SET|SHOW|EXPLAIN|WITH)\b",
+    r"\s*(?:\(|SELECT|SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|PRAGMA|SET|SHOW)\b",
     re.IGNORECASE,
 )
 
@@ -85,12 +91,17 @@ class _Watch:
             self.dirty = True
             connection = connections[self.alias]
             if not connection.in_atomic_block and not connection.get_autocommit():
-                # Transactions managed by hand: the new token commits with the write.
-                self.committed()
+                # Transactions managed by hand (nothing in the project; Django offers no
+                # commit hook there): the new token is written in the same transaction and
+                # commits with the write. Its error is the write's: raised, never swallowed,
+                # since PostgreSQL would then roll back the whole transaction unseen.
+                self.dirty = False
+                change_stamp(self.alias)
             elif not self.pending(connection):
-                # Outside a transaction this runs at once; inside one, after it commits (and
-                # not at all if it rolls back). Once per transaction, however many writes.
-                transaction.on_commit(self.committed, using=self.alias)
+                # Outside a transaction this runs at once; inside one, right after it commits
+                # (and not at all if it rolls back). Once per transaction, however many writes.
+                # robust: an error here never stops the transaction's other callbacks.
+                transaction.on_commit(self.committed, using=self.alias, robust=True)
         return result
 
     def pending(self, connection) -> bool:
@@ -104,9 +115,10 @@ class _Watch:
         self.dirty = False
         try:
             change_stamp(self.alias)
-        except DatabaseError:
-            # The write itself is committed; a part cached before it may be shown until its
-            # timeout. Said loudly, never turned into an error page for a saved change.
+        except Error:
+            # The write stands; a part cached before it may be shown until its timeout
+            # (PAGE_CACHE_SECONDS). Said loudly, never turned into an error page for a change
+            # that was saved.
             logger.exception("The data stamp could not be changed after a write")
 
 
@@ -140,7 +152,9 @@ def watch(sender, connection, **kwargs):
     if connection.alias not in settings.DATABASES:
         return
     if not any(isinstance(w, _Watch) for w in connection.execute_wrappers):
-        connection.execute_wrappers.append(_Watch(connection.alias))
+        # First, not last: `with connection.execute_wrapper(w):` pops the last wrapper on its
+        # way out, and a connection opened inside such a block would otherwise lose this one.
+        connection.execute_wrappers.insert(0, _Watch(connection.alias))
 
 
 def connect_signals():
@@ -150,10 +164,17 @@ def connect_signals():
 
 
 def current_stamp(using: str = "default") -> int | None:
-    """The token now; None when there is no stamp row (then nothing is cached). One query."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {STAMP_TABLE} WHERE id = 1")  # noqa: S608
-        row = cursor.fetchone()
+    """The token now; None when there is no stamp row or table (then nothing is cached: a
+    database restored from an older backup, or code running ahead of `migrate`). One query.
+    Called outside transactions (a page's view): inside one, PostgreSQL would abort it after
+    the failed read of a missing table."""
+    try:
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"SELECT token FROM {STAMP_TABLE} WHERE id = 1")  # noqa: S608
+            row = cursor.fetchone()
+    except DatabaseError:
+        logger.warning("No data stamp table: nothing is cached until `migrate` runs")
+        return None
     return row[0] if row else None
 
 

@@ -15,6 +15,7 @@ from django.core.cache import caches
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from liaison import pagecache
 from liaison.models import DataStamp
@@ -192,12 +193,41 @@ def test_every_connection_is_watched():
     assert any(isinstance(w, pagecache._Watch) for w in connection.execute_wrappers)
 
 
+def test_a_connection_opened_inside_another_wrapper_keeps_its_watch():
+    """`with connection.execute_wrapper(w):` removes the last wrapper on its way out: a
+    connection first opened inside such a block must not lose the watch then."""
+    watches = [w for w in connection.execute_wrappers if isinstance(w, pagecache._Watch)]
+    for w in watches:
+        connection.execute_wrappers.remove(w)
+    try:
+        with connection.execute_wrapper(lambda execute, *args: execute(*args)):
+            pagecache.watch(sender=None, connection=connection)  # as connection_created
+        assert any(isinstance(w, pagecache._Watch) for w in connection.execute_wrappers)
+    finally:
+        connection.execute_wrappers[:] = [
+            w for w in connection.execute_wrappers if not isinstance(w, pagecache._Watch)
+        ]
+        connection.execute_wrappers[:0] = watches
+
+
+def test_the_language_is_part_of_the_key(login, alice, unit):
+    client = login(alice)
+    with translation.override("en"):
+        english = home(client)
+    assert "My contact units" in english
+    assert "我的联系点" in home(client)
+
+
 @pytest.mark.parametrize(
     ("sql", "watched"),
     [
         ('SELECT "records_visitrecord"."id" FROM "records_visitrecord"', False),
         ('(SELECT "id" FROM "a") UNION (SELECT "id" FROM "b")', False),
         ('INSERT INTO "records_visitrecord" ("cadre_id") VALUES (%s)', True),
+        ('INSERT INTO "records_problem" ("x") VALUES (%s) RETURNING "records_problem"."id"', True),
+        ('INSERT OR IGNORE INTO "auth_user_groups" ("user_id", "group_id") VALUES (%s, %s)', True),
+        ('  \n  UPDATE "unions_department" SET "name" = %s', True),
+        ('WITH moved AS (DELETE FROM "records_problem" RETURNING *) SELECT 1', True),
         ('UPDATE "unions_grassrootsunion" SET "name" = %s', True),
         ('DELETE FROM "liaison_liaisonassignment" WHERE "id" = %s', True),
         ('UPDATE "django_session" SET "expire_date" = %s', False),
@@ -232,6 +262,57 @@ def test_a_committed_transaction_changes_the_stamp_and_a_rolled_back_one_does_no
 
     GrassrootsUnionFactory()  # autocommit: changed after the statement
     assert pagecache.current_stamp() != changed
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_savepoint_rolled_back_and_a_write_after_it_still_change_the_stamp():
+    DataStamp.objects.get_or_create(id=1, defaults={"token": 1})
+    start = pagecache.current_stamp()
+    with transaction.atomic(), pytest.raises(RuntimeError), transaction.atomic():
+        GrassrootsUnionFactory()  # its on-commit callback goes with the savepoint
+        raise RuntimeError("undone")
+    assert pagecache.current_stamp() == start  # nothing stayed written
+
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            GrassrootsUnionFactory()
+            raise RuntimeError("undone")
+        GrassrootsUnionFactory()  # this one stays
+    assert pagecache.current_stamp() != start
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_transactions_managed_by_hand_commit_the_stamp_with_the_write(monkeypatch):
+    DataStamp.objects.get_or_create(id=1, defaults={"token": 1})
+    start = pagecache.current_stamp()
+    transaction.set_autocommit(False)
+    try:
+        GrassrootsUnionFactory(name="手动提交工会")
+        transaction.commit()
+    finally:
+        transaction.set_autocommit(True)
+    assert pagecache.current_stamp() != start
+
+    # A stamp that fails there (here: its table missing) fails the write with it: an error
+    # swallowed inside the transaction would let PostgreSQL roll it all back unseen.
+    monkeypatch.setattr(pagecache, "STAMP_TABLE", "liaison_no_such_table")
+    transaction.set_autocommit(False)
+    try:
+        with pytest.raises(DatabaseError):
+            GrassrootsUnionFactory(name="未保存的工会")
+        transaction.rollback()
+    finally:
+        transaction.set_autocommit(True)
+    assert not GrassrootsUnion.objects.filter(name="未保存的工会").exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_without_the_stamp_table_the_home_is_computed_every_time(login, alice, unit, monkeypatch):
+    """A database restored from a backup older than the stamp, before `migrate`."""
+    monkeypatch.setattr(pagecache, "STAMP_TABLE", "liaison_no_such_table")
+    client = login(alice)
+    assert "西城区某某商场工会" in home(client)
+    assert queries_for(client) >= 6 + 8
 
 
 def test_the_menu_follows_a_change_of_roles_at_once(login, alice):
