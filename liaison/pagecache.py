@@ -82,20 +82,16 @@ class _Watch:
 
     def __init__(self, alias: str):
         self.alias = alias
-        # Set by a watched write, cleared by the stamp change that follows it.
-        self.dirty = False
 
     def __call__(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
         if not _paused and isinstance(sql, str) and is_watched_write(sql):
-            self.dirty = True
             connection = connections[self.alias]
             if not connection.in_atomic_block and not connection.get_autocommit():
                 # Transactions managed by hand (nothing in the project; Django offers no
                 # commit hook there): the new token is written in the same transaction and
                 # commits with the write. Its error is the write's: raised, never swallowed,
                 # since PostgreSQL would then roll back the whole transaction unseen.
-                self.dirty = False
                 change_stamp(self.alias)
             elif not self.pending(connection):
                 # Outside a transaction this runs at once; inside one, right after it commits
@@ -110,9 +106,6 @@ class _Watch:
         return any(entry[1] == self.committed for entry in connection.run_on_commit)
 
     def committed(self):
-        if not self.dirty:
-            return
-        self.dirty = False
         try:
             change_stamp(self.alias)
         except Error:
