@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from liaison import views
+from liaison.compliance import urls as compliance_urls
+from liaison.home import views
 
 admin.site.site_header = _("Xicheng District Federation of Trade Unions · Contact the grassroots")
 admin.site.site_title = _("Contact the grassroots, serve the workers")
@@ -19,13 +20,13 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("records/", include("records.urls")),
     # The assignment desk (联系点分配), coverage, and the Excel import of the organization.
-    path("assignments/", include("liaison.assignment_urls")),
-    path("meetings/", include("liaison.meeting_urls")),
+    path("assignments/", include("liaison.assignments.urls")),
+    path("meetings/", include("liaison.meetings.urls")),
     # Quarterly compliance, the freeze of a quarter, the annual assessment.
-    path("compliance/", include("liaison.compliance_urls")),
+    path("compliance/", include("liaison.compliance.urls")),
     # Their workbooks: the quarterly compliance report and the annual assessment.
-    path("compliance/export/", include("liaison.workbook_urls")),
+    path("compliance/export/", include((compliance_urls.workbook_urlpatterns, "workbooks"))),
     # Notice boards, workers' opinions, and the public page of each union (/u/<token>/).
-    path("", include("liaison.board_urls")),
+    path("", include("liaison.boards.urls")),
     path("admin/", admin.site.urls),
 ]

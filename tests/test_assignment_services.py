@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections
 
+from liaison.assignments.services import assignment_create, assignment_end, assignments_roll_over
 from liaison.models import LiaisonAssignment
-from liaison.services import assignment_create, assignment_end, assignments_roll_over
 from tests.factories import (
     CadreFactory,
     GrassrootsUnionFactory,

@@ -14,9 +14,10 @@ from django.db import DatabaseError
 from django.urls import reverse
 from simple_history.manager import HistoryManager
 
-from liaison import compliance, importer
+from liaison.assignments import org_import as importer
+from liaison.assignments.services import assignments_roll_over
+from liaison.compliance import services as compliance_services
 from liaison.models import LiaisonAssignment, QuarterSnapshot
-from liaison.services import assignments_roll_over
 from records.models import Notification, Problem, ProblemEvent, VisitRecord
 from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory, VisitRecordFactory
 from tests.org_workbooks import build
@@ -94,7 +95,7 @@ def test_a_failure_while_filing_a_draft_leaves_the_draft_as_it_was(
     )
     # The second problem is transferred on filing: its transfer is where it fails.
     monkeypatch.setattr(
-        "records.problems.ProblemEvent.objects.create",
+        "records.problems.services.ProblemEvent.objects.create",
         failing_on_call(3, ProblemEvent.objects.create),
     )
     before = counts()
@@ -136,18 +137,18 @@ def test_an_import_that_fails_on_a_later_contact_point_writes_nothing(olivia, mo
 
 def test_a_freeze_that_fails_while_computing_stores_no_snapshot(olivia, monkeypatch):
     monkeypatch.setattr(
-        compliance,
+        compliance_services,
         "live_street_coverage",
         mock.Mock(side_effect=DatabaseError("simulated failure")),
     )
 
     with pytest.raises(DatabaseError):
-        compliance.quarter_freeze(year=2026, quarter=3, user=olivia.user)
+        compliance_services.quarter_freeze(year=2026, quarter=3, user=olivia.user)
 
     assert not QuarterSnapshot.objects.exists()
     # Nothing stands in the way of freezing it again once the fault is gone.
     monkeypatch.undo()
-    assert compliance.quarter_freeze(year=2026, quarter=3, user=olivia.user).pk
+    assert compliance_services.quarter_freeze(year=2026, quarter=3, user=olivia.user).pk
 
 
 def test_a_freeze_that_fails_while_saving_stores_no_snapshot(olivia, monkeypatch):
@@ -156,7 +157,7 @@ def test_a_freeze_that_fails_while_saving_stores_no_snapshot(olivia, monkeypatch
     )
 
     with pytest.raises(DatabaseError):
-        compliance.quarter_freeze(year=2026, quarter=3, user=olivia.user)
+        compliance_services.quarter_freeze(year=2026, quarter=3, user=olivia.user)
 
     monkeypatch.undo()
     assert not QuarterSnapshot.objects.exists()

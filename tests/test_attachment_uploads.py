@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.datastructures import MultiValueDict
 
-from records import services
-from records.forms import AttachmentForm
+from records.sheets import services
+from records.sheets.forms import AttachmentForm
 from tests.factories import AttachmentFactory, VisitRecordFactory
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)

@@ -13,8 +13,11 @@ from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from liaison import compliance
-from liaison.compliance import CadreRow, ComplianceStatus
+from liaison.compliance import assessment as compliance_assessment
+from liaison.compliance import rules as compliance_rules
+from liaison.compliance import selectors as compliance
+from liaison.compliance import services
+from liaison.compliance.rules import CadreRow, ComplianceStatus
 from liaison.models import QuarterSnapshot
 from records.models import Problem, VisitRecord
 from tests.factories import (
@@ -270,7 +273,7 @@ class TestStatus:
     )
     def test_the_rules(self, records, days, contacted, assigned, status):
         assert (
-            compliance.compliance_status(
+            compliance_rules.compliance_status(
                 records=records,
                 days=Decimal(days),
                 pace=Decimal("18.5"),
@@ -344,11 +347,11 @@ class TestQueries:
     ):
         build_cadres(5, department, other_department)
         with CaptureQueriesContext(connection) as five:
-            scores, unions = compliance.assessment_for_year(year=2026, today=TODAY)
+            scores, unions = compliance_assessment.assessment_for_year(year=2026, today=TODAY)
             list(unions)
         build_cadres(25, department, other_department)
         with django_assert_num_queries(len(five)):
-            scores, unions = compliance.assessment_for_year(year=2026, today=TODAY)
+            scores, unions = compliance_assessment.assessment_for_year(year=2026, today=TODAY)
             assert len(list(unions)) == 60
         assert len(scores) == 30
 
@@ -414,7 +417,7 @@ class TestTotals:
 
 class TestFreeze:
     def test_the_organization_freezes_an_ended_quarter(self, olivia, alice, alice_quarter):
-        snapshot = compliance.quarter_freeze(year=2026, quarter=3, user=olivia.user)
+        snapshot = services.quarter_freeze(year=2026, quarter=3, user=olivia.user)
         assert (snapshot.year, snapshot.quarter, snapshot.as_of) == (2026, 3, D(2026, 9, 30))
         assert snapshot.frozen_by == olivia.user
         assert snapshot.frozen_at.astimezone(BEIJING).date() == TODAY
@@ -429,7 +432,7 @@ class TestFreeze:
         self, olivia, alice, alice_quarter, units
     ):
         before = rows_by_name(quarter=3)[alice.name]
-        compliance.quarter_freeze(year=2026, quarter=3, user=olivia.user)
+        services.quarter_freeze(year=2026, quarter=3, user=olivia.user)
         # Later: a late sheet for September is filed, and September's sheet is returned.
         filed(alice, units["A"], D(2026, 9, 25), days="2.0")
         VisitRecord.objects.filter(pk=alice_quarter["last_quarter"].pk).update(
@@ -445,20 +448,20 @@ class TestFreeze:
     def test_frozen_rows_can_be_scoped_to_a_department_or_a_cadre(
         self, olivia, alice, bob, department
     ):
-        compliance.quarter_freeze(year=2026, quarter=3, user=olivia.user)
+        services.quarter_freeze(year=2026, quarter=3, user=olivia.user)
         assert list(rows_by_name(quarter=3, department=department)) == [alice.name]
         assert list(rows_by_name(quarter=3, cadre=bob)) == [bob.name]
 
     def test_the_quarter_under_way_cannot_be_frozen(self, olivia):
         with pytest.raises(ValidationError) as error:
-            compliance.quarter_freeze(year=2026, quarter=4, user=olivia.user)
+            services.quarter_freeze(year=2026, quarter=4, user=olivia.user)
         assert error.value.code == "not_ended"
         assert not QuarterSnapshot.objects.exists()
 
     def test_a_quarter_is_frozen_once(self, olivia):
-        compliance.quarter_freeze(year=2026, quarter=3, user=olivia.user)
+        services.quarter_freeze(year=2026, quarter=3, user=olivia.user)
         with pytest.raises(ValidationError) as error:
-            compliance.quarter_freeze(year=2026, quarter=3, user=olivia.user)
+            services.quarter_freeze(year=2026, quarter=3, user=olivia.user)
         assert error.value.code == "frozen"
         assert QuarterSnapshot.objects.count() == 1
 
@@ -466,7 +469,7 @@ class TestFreeze:
     def test_only_the_organization_department_freezes(self, request, who):
         user = request.getfixturevalue(who)
         with pytest.raises(PermissionDenied):
-            compliance.quarter_freeze(year=2026, quarter=3, user=getattr(user, "user", user))
+            services.quarter_freeze(year=2026, quarter=3, user=getattr(user, "user", user))
         assert not QuarterSnapshot.objects.exists()
 
     def test_a_row_survives_the_trip_through_json(self, alice, alice_quarter):
@@ -516,7 +519,7 @@ def year_2025(alice, bob, units, other_department):
 
 class TestAssessment:
     def scores(self, **kwargs):
-        scores, unions = compliance.assessment_for_year(year=2025, today=TODAY, **kwargs)
+        scores, unions = compliance_assessment.assessment_for_year(year=2025, today=TODAY, **kwargs)
         return {score.name: score for score in scores}, {u.name: u for u in unions}
 
     def test_alice_scores_by_hand(self, alice, year_2025):
@@ -548,7 +551,12 @@ class TestAssessment:
     def test_the_weights_come_from_the_settings(self, settings, bob, year_2025):
         settings.ASSESSMENT_WEIGHTS = {"days": 25, "coverage": 25, "timely": 25, "feedback": 25}
         assert self.scores()[0][bob.name].score == Decimal("75.0")
-        assert [w for _key, _label, w in compliance.assessment_weights()] == [25, 25, 25, 25]
+        assert [w for _key, _label, w in compliance_assessment.assessment_weights()] == [
+            25,
+            25,
+            25,
+            25,
+        ]
 
     def test_a_cadre_without_units_or_sheets(self, carol):
         score = self.scores()[0][carol.name]
@@ -561,11 +569,11 @@ class TestAssessment:
         assert score.score == Decimal("45.0")
 
     def test_the_current_year_covers_the_quarters_so_far(self, alice):
-        scores, _unions = compliance.assessment_for_year(year=2026, today=TODAY)
+        scores, _unions = compliance_assessment.assessment_for_year(year=2026, today=TODAY)
         assert [q.quarter for q in scores[0].quarters] == [1, 2, 3, 4]
-        assert compliance.assessed_quarters(2026, D(2026, 5, 1)) == [1, 2]
+        assert compliance_assessment.assessed_quarters(2026, D(2026, 5, 1)) == [1, 2]
         with pytest.raises(ValueError):
-            compliance.assessed_quarters(2027, TODAY)
+            compliance_assessment.assessed_quarters(2027, TODAY)
 
     def test_each_union_shows_its_quarters_and_how_its_problems_ended(self, units, year_2025):
         unions = self.scores()[1]
@@ -587,14 +595,14 @@ class TestAssessment:
 def test_two_freezes_at_once_let_one_through(olivia, monkeypatch):
     """The check before the insert can race; the unique constraint decides, and the loser is
     told the quarter is already frozen."""
-    compliance.quarter_freeze(year=2026, quarter=3, user=olivia.user)
+    services.quarter_freeze(year=2026, quarter=3, user=olivia.user)
     # As if the second freeze had checked before the first one committed.
     exists = QuerySet.exists
     monkeypatch.setattr(
         QuerySet, "exists", lambda qs: False if qs.model is QuarterSnapshot else exists(qs)
     )
     with pytest.raises(ValidationError) as error:
-        compliance.quarter_freeze(year=2026, quarter=3, user=olivia.user)
+        services.quarter_freeze(year=2026, quarter=3, user=olivia.user)
     assert error.value.code == "frozen"
     monkeypatch.undo()
     assert QuarterSnapshot.objects.count() == 1
@@ -602,6 +610,6 @@ def test_two_freezes_at_once_let_one_through(olivia, monkeypatch):
 
 def test_a_year_out_of_range_is_refused_before_anything_is_computed(olivia):
     with CaptureQueriesContext(connection) as queries, pytest.raises(ValidationError) as error:
-        compliance.quarter_freeze(year=2015, quarter=4, user=olivia.user)
+        services.quarter_freeze(year=2015, quarter=4, user=olivia.user)
     assert "year" in error.value.message_dict
     assert not [q for q in queries.captured_queries if "records_visitrecord" in q["sql"]]

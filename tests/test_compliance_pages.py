@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from liaison import compliance
+from liaison.compliance import services
 from liaison.models import QuarterSnapshot
 from tests.factories import (
     GrassrootsUnionFactory,
@@ -253,7 +253,7 @@ class TestSortingAndFilters:
 
 
 def compliance_sort_keys():
-    from liaison.compliance_views import SORT_KEYS
+    from liaison.compliance.views import SORT_KEYS
 
     return list(SORT_KEYS)
 
@@ -303,7 +303,7 @@ class TestFreezePage:
         assert login(cast["olivia"]).get(freeze_url(2026, 3)).status_code == 405
 
     def test_a_department_head_reads_a_frozen_quarter_of_her_department(self, login, cast, client):
-        compliance.quarter_freeze(year=2026, quarter=3, user=cast["olivia"].user)
+        services.quarter_freeze(year=2026, quarter=3, user=cast["olivia"].user)
         response = login(cast["carol"]).get(DASHBOARD, {"year": 2026, "quarter": 3})
         assert set(row_ids(response)) == {cast["alice"].pk, cast["carol"].pk}
         assert 'data-testid="frozen"' in response.content.decode()
@@ -373,7 +373,7 @@ class TestQueries:
 
 
 def test_the_snapshot_is_read_only_in_the_admin(login, admin_user, olivia):
-    snapshot = compliance.quarter_freeze(year=2026, quarter=3, user=olivia.user)
+    snapshot = services.quarter_freeze(year=2026, quarter=3, user=olivia.user)
     client = login(admin_user)
     assert client.get(reverse("admin:liaison_quartersnapshot_add")).status_code == 403
     url = reverse("admin:liaison_quartersnapshot_change", args=[snapshot.pk])

@@ -16,9 +16,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from records import problems as loop
-from records import services
 from records.models import Problem, ProblemEvent, VisitRecord
+from records.problems import services as loop
+from records.sheets import services
 from records.versions import EditConflict
 from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory, ProblemFactory
 from tests.factories import VisitRecordFactory as RecordFactory

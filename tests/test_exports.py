@@ -163,7 +163,9 @@ def test_a_guessed_id_finds_nothing(login, olivia):
 
 
 def test_a_failing_build_says_so_and_keeps_no_file(login, olivia):
-    with mock.patch("records.register.register_workbook", side_effect=RuntimeError("disk full")):
+    with mock.patch(
+        "records.register.workbook.register_workbook", side_effect=RuntimeError("disk full")
+    ):
         response = login(olivia).post(EXPORT, {"year": 2026})
 
     job = ExportJob.objects.get()

@@ -15,14 +15,14 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 
-from liaison import meetings
-from liaison.importer import org_import
+from liaison.assignments.org_import import org_import
+from liaison.assignments.services import assignment_create, assignment_end, assignments_roll_over
+from liaison.meetings import services as meetings
 from liaison.models import LiaisonAssignment, Opinion
-from liaison.services import assignment_create, assignment_end, assignments_roll_over
-from records import problems as loop
 from records.calendar import calendar_load_year
 from records.models import CalendarDay, Problem, VisitRecord
-from records.services import record_return
+from records.problems import services as loop
+from records.sheets.services import record_return
 from tests.factories import (
     GrassrootsUnionFactory,
     LiaisonAssignmentFactory,

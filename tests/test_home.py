@@ -13,14 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from liaison.selectors import (
-    YearProgress,
-    assigned_union_ids,
-    format_days,
-    quarter_span,
-    round_to_half_day,
-    year_progress,
-)
+from liaison.compliance.pace import YearProgress, format_days, round_to_half_day, year_progress
+from liaison.home.selectors import assigned_union_ids, quarter_span
 from records.models import Problem, VisitRecord
 from tests.factories import (
     CadreFactory,
@@ -518,7 +512,7 @@ def test_the_cadres_page_costs_the_same_queries_for_one_record_or_fifty(
 def test_the_worklist_costs_four_queries_empty_or_not(
     carol, other_department, django_assert_num_queries
 ):
-    from liaison.selectors import cadre_worklist
+    from liaison.home.selectors import cadre_worklist
 
     first = LiaisonAssignmentFactory(cadre=carol).union
     record(carol, first, "2026-11-10")

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from liaison import meetings
+from liaison.meetings import services as meetings
 from liaison.models import MeetingDecision, QuarterlyMeeting
-from records import problems as loop
 from records.models import Problem, ProblemEvent
+from records.problems import services as loop
 from tests.factories import (
     CadreFactory,
     ProblemEventFactory,

@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from liaison.board import CONTENT_AREA_TEXT
+from liaison.boards.board import CONTENT_AREA_TEXT
 from records.models import ContactForm, ContentArea
 from tests.factories import (
     CadreFactory,

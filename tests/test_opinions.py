@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison import opinions
+from liaison.boards import opinions
 from liaison.models import Opinion
 from records.models import Problem, VisitRecord
 from tests.factories import (

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
-from liaison import importer
-from liaison.importer import org_import, template_workbook
+from liaison.assignments import org_import as importer
+from liaison.assignments.org_import import org_import, template_workbook
 from liaison.models import LiaisonAssignment
 from tests.factories import (
     CadreFactory,

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from liaison.importer import org_import
+from liaison.assignments.org_import import org_import
 from liaison.models import LiaisonAssignment
 from tests.factories import CadreFactory, GrassrootsUnionFactory
 from tests.org_workbooks import CODES, HEADERS, build, good_rows

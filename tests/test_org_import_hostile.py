@@ -16,11 +16,11 @@ from django.utils import translation
 from django.utils.html import escape
 from openpyxl import Workbook
 
-from liaison.importer import org_import
+from liaison.assignments.org_import import org_import
 from liaison.models import LiaisonAssignment
 from tests.org_workbooks import build, good_rows
-from unions import importer as unions_importer
 from unions.models import Cadre, Department, GrassrootsUnion
+from unions.org_import import workbook as unions_importer
 
 pytestmark = pytest.mark.django_db
 

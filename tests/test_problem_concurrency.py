@@ -14,8 +14,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from records import problems as loop
 from records.models import Problem, ProblemEvent
+from records.problems import services as loop
 from tests.factories import CadreFactory, ProblemFactory
 from unions.models import Cadre
 from unions.roles import Role

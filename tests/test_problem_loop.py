@@ -19,9 +19,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from liaison import pagecache
-from records import problems as loop
 from records.models import Notification, Problem, ProblemEvent, VisitRecord
-from records.services import editable_problems, record_return
+from records.problems import selectors
+from records.problems import services as loop
+from records.sheets.services import editable_problems, record_return
 from tests.factories import CadreFactory, GrassrootsUnionFactory, ProblemFactory, UserFactory
 from tests.test_record_filing import sheet, to_transfer
 from unions.models import Cadre
@@ -814,7 +815,7 @@ def test_urgency_deadlines_come_from_the_settings(settings, alice, department):
 
 
 def overdue(problem) -> bool:
-    return loop.with_overdue(Problem.objects.filter(pk=problem.pk)).get().is_overdue
+    return selectors.with_overdue(Problem.objects.filter(pk=problem.pk)).get().is_overdue
 
 
 def test_a_problem_becomes_overdue_the_day_after_its_deadline(alice, carol, department):
@@ -825,10 +826,10 @@ def test_a_problem_becomes_overdue_the_day_after_its_deadline(alice, carol, depa
 
     with time_machine.travel("2026-10-27 23:00 +0800"):  # the deadline day itself
         assert overdue(problem) is False
-        assert not Problem.objects.filter(loop.overdue_q(timezone.localdate())).exists()
+        assert not Problem.objects.filter(selectors.overdue_q(timezone.localdate())).exists()
     with time_machine.travel("2026-10-28 09:00 +0800"):
         assert overdue(problem) is True
-        assert list(Problem.objects.filter(loop.overdue_q(timezone.localdate()))) == [problem]
+        assert list(Problem.objects.filter(selectors.overdue_q(timezone.localdate()))) == [problem]
         loop.problem_accept(problem=problem, user=carol.user)
         assert overdue(problem) is True  # accepting is not answering
         loop.problem_answer(problem=problem, user=carol.user, answer="已办结")
@@ -848,7 +849,7 @@ def test_a_problem_not_with_a_department_is_never_overdue(alice, department, sta
 def test_overdue_can_be_asked_for_another_day(alice, department):
     problem = problem_in("transferred", cadre=alice, department=department)  # due 12-01
 
-    annotated = loop.with_overdue(Problem.objects.all(), datetime.date(2026, 12, 2)).get()
+    annotated = selectors.with_overdue(Problem.objects.all(), datetime.date(2026, 12, 2)).get()
 
     assert annotated.is_overdue is True
     assert overdue(problem) is False  # today, 11-24
@@ -893,7 +894,7 @@ def test_the_inbox_holds_what_waits_for_the_department_or_the_leader_overdue_fir
     problem_in("raised", cadre=alice, department=department)
     elsewhere = problem_in("transferred", cadre=alice, department=other_department)
 
-    assert list(loop.inbox_for(carol.user)) == [late, sooner, later, to_carol_as_leader]
-    assert list(loop.inbox_for(dave.user)) == [elsewhere, to_carol_as_leader]
-    assert list(loop.inbox_for(alice.user)) == []
-    assert list(loop.inbox_for(UserFactory())) == []
+    assert list(selectors.inbox_for(carol.user)) == [late, sooner, later, to_carol_as_leader]
+    assert list(selectors.inbox_for(dave.user)) == [elsewhere, to_carol_as_leader]
+    assert list(selectors.inbox_for(alice.user)) == []
+    assert list(selectors.inbox_for(UserFactory())) == []

@@ -18,8 +18,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from records import problems as loop
 from records.models import Notification, Problem, ProblemEvent
+from records.problems import services as loop
 from tests.factories import (
     CadreFactory,
     DepartmentFactory,

@@ -11,7 +11,8 @@ import time_machine
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from liaison import opinions, security
+from liaison import security
+from liaison.boards import opinions
 from liaison.models import Opinion
 from records.models import ContactForm, Problem
 from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory, OpinionFactory

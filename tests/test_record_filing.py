@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from records.models import Attachment, Problem, ProblemEvent, VisitRecord
-from records.services import zero_days_reason
+from records.sheets.services import zero_days_reason
 from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory, VisitRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -825,7 +825,7 @@ def test_someone_elses_pending_file_cannot_be_claimed(as_alice, login, alice, bo
 
 
 def test_a_returned_sheet_saved_as_a_draft_keeps_its_solved_problems_solved(alice, olivia):
-    from records.services import record_return, record_save
+    from records.sheets.services import record_return, record_save
     from tests.factories import ProblemFactory, VisitRecordFactory
 
     record = VisitRecordFactory(cadre=alice)
@@ -842,8 +842,8 @@ def test_a_returned_sheet_saved_as_a_draft_keeps_its_solved_problems_solved(alic
 def test_a_failure_while_filing_leaves_nothing_half_written(alice, other_department, monkeypatch):
     """record_save is one transaction: when the transfer of a problem fails, the sheet, its
     problems and their timeline are not saved either."""
-    from records import services
     from records.models import ProblemEvent, VisitRecord
+    from records.sheets import services
     from tests.factories import GrassrootsUnionFactory, VisitRecordFactory
 
     def broken_transfer(**kwargs):

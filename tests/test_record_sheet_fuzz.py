@@ -14,8 +14,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from records.forms import PROBLEM_TEXT_LIMITS, PROBLEMS_PER_SHEET, RECORD_TEXT_LIMITS
+from records.forms import PROBLEM_TEXT_LIMITS, RECORD_TEXT_LIMITS
 from records.models import ContactForm, ContentArea, Problem, VisitRecord
+from records.sheets.forms import PROBLEMS_PER_SHEET
 from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory
 
 pytestmark = pytest.mark.django_db

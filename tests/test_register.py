@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from records.models import ContactForm, ExportJob, Problem, VisitRecord
-from records.register import COLUMNS
+from records.register.workbook import COLUMNS
 from tests.factories import (
     CadreFactory,
     GrassrootsUnionFactory,
@@ -323,7 +323,7 @@ def test_the_menu_offers_the_register_to_those_who_may_export_it(request, login,
 def test_the_records_are_read_in_chunks_without_losing_or_repeating_one(
     login, olivia, alice, monkeypatch
 ):
-    monkeypatch.setattr("records.register.CHUNK_SIZE", 2)
+    monkeypatch.setattr("records.register.workbook.CHUNK_SIZE", 2)
     # Five sheets, three on one day: a chunk ends in the middle of that day.
     days = [datetime.date(2026, 11, d) for d in (3, 3, 2, 3, 4)]
     records = [filed(alice, day) for day in days]

@@ -19,8 +19,9 @@ from django.utils import translation
 from django.utils.translation import gettext, pgettext
 from openpyxl import load_workbook
 
-from liaison import compliance
-from liaison.workbooks import CADRE_COLUMNS, SUMMARY_COLUMNS, UNION_COLUMNS, sheet_name
+from liaison.compliance import assessment as compliance_assessment
+from liaison.compliance import services
+from liaison.compliance.workbooks import CADRE_COLUMNS, SUMMARY_COLUMNS, UNION_COLUMNS, sheet_name
 from records.models import Problem
 from tests.factories import (
     GrassrootsUnionFactory,
@@ -210,7 +211,7 @@ def test_the_organization_may_choose_one_department(login, cast, other_departmen
 
 def test_a_frozen_quarter_is_reported_from_its_snapshot(login, cast):
     olivia, bob = cast["olivia"], cast["bob"]
-    compliance.quarter_freeze(year=2026, quarter=1, user=olivia.user)
+    services.quarter_freeze(year=2026, quarter=1, user=olivia.user)
     # Filed later, dated in Q1: the frozen report does not change.
     VisitRecordFactory(cadre=cast["alice"], start_date=D(2026, 2, 2))
 
@@ -286,7 +287,7 @@ def test_the_scores_sheet_shows_the_weights_and_each_criterion(login, cast, sett
     sheet = workbook(login(cast["olivia"]).get(ASSESSMENT, {"year": 2026}))[zh("Cadres' scores")]
 
     with translation.override("zh-hans"):
-        weights = compliance.assessment_weights()
+        weights = compliance_assessment.assessment_weights()
         points = gettext("%(criterion)s: points (of %(weight)s)")
         expected = {
             key: points % {"criterion": label, "weight": weight} for key, label, weight in weights

@@ -26,7 +26,7 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
-from liaison.management.commands.seed_demo import (
+from liaison.demo.data import (
     ACTIONS,
     BRANDS,
     DEPARTMENTS,

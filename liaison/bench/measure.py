@@ -301,7 +301,7 @@ def measure_filing(
 ) -> PageResult:
     """POST a new sheet to records:record-create, each time another cadre or another date with
     room left, and expect the redirect (302) to the filed sheet. The sheets are deleted after."""
-    from liaison.selectors import assigned_union_ids
+    from liaison.home.selectors import assigned_union_ids
 
     today = timezone.localdate()
     slots = []  # (client, cadre, union, date), cadres taking turns
@@ -424,7 +424,7 @@ def floor_queries(*, year: int, quarter: int, today: datetime.date) -> list[tupl
     """The compliance dashboard's figures (liaison.compliance: live_compliance,
     live_street_coverage, quarterly_trend) as three hand-written statements, each one pass of
     GROUP BY aggregates — what a person would write against these tables."""
-    from liaison.meetings import quarter_bounds
+    from liaison.meetings.services import quarter_bounds
     from liaison.models import LiaisonAssignment
     from unions.models import GrassrootsUnion
 
@@ -542,7 +542,7 @@ def run_floor(statements) -> list[list[tuple]]:
 
 def measure_floor(*, repeat: int, say=print) -> dict:
     """Time the floor, and check that it gives the figures the dashboard shows."""
-    from liaison import compliance
+    from liaison.compliance import selectors as compliance
 
     today = timezone.localdate()
     year, quarter = today.year, (today.month - 1) // 3 + 1
@@ -611,7 +611,7 @@ def _run_export(build: Callable[[str], object], repeat: int) -> dict:
 
 
 def register_period():
-    from records.register import Period
+    from records.register.workbook import Period
 
     today = timezone.localdate()
     first = VisitRecord.objects.filed().order_by("start_date").values_list("start_date", flat=True)
@@ -685,8 +685,8 @@ def _register_import_export(path: str) -> None:
     queryset (the register's, with its joins and problem counts), exported to xlsx by tablib."""
     from import_export import fields, resources
 
-    from records.register import FIELDS as REGISTER_FIELDS
-    from records.register import register_records
+    from records.register.workbook import FIELDS as REGISTER_FIELDS
+    from records.register.workbook import register_records
 
     class RegisterResource(resources.ModelResource):
         problem_count = fields.Field(attribute="problem_count", column_name="problems")
@@ -703,7 +703,7 @@ def _register_import_export(path: str) -> None:
 
 
 def _register_app(path: str) -> None:
-    from records.register import register_workbook
+    from records.register.workbook import register_workbook
 
     register_workbook(period=register_period()).save(path)
 
@@ -743,13 +743,13 @@ def measure_compliance_workbook(*, repeat: int, say=print) -> dict:
     liaison.workbooks.compliance_workbook, saved), next to the floor: the same figures from the
     SQL floor as plain tuples, a summary sheet and a sheet per department, openpyxl write-only."""
     try:
-        from liaison.workbooks import compliance_workbook
+        from liaison.compliance.workbooks import compliance_workbook
     except ImportError:
         return {"compliance_workbook": {"todo": "liaison.workbooks.compliance_workbook missing"}}
     from openpyxl import Workbook
 
-    from liaison import compliance
-    from liaison.meetings import quarter_bounds
+    from liaison.compliance import selectors as compliance
+    from liaison.meetings.services import quarter_bounds
 
     today = timezone.localdate()
     year, quarter = today.year, (today.month - 1) // 3 + 1

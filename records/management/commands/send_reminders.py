@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from records.problems import reminders_send
+from records.problems.reminders import reminders_send
 
 
 class Command(BaseCommand):

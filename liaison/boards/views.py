@@ -1,0 +1,183 @@
+"""The notice boards (公示牌) and the opinions workers leave through them: the pages of the
+organization department and of the unions' contact cadres. The public page is liaison/public.py.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from liaison.boards import board, opinions
+from liaison.boards.forms import OpinionFilterForm
+from liaison.home.selectors import assigned_union_ids
+from liaison.models import Opinion
+from unions.models import GrassrootsUnion, Street
+from unions.roles import Role, cadre_of, has_role
+
+OPINIONS_PER_PAGE = 20
+SEARCH_RESULTS = 20
+
+
+def _contact_cadre(user):
+    """The user's cadre profile when they hold the cadre role, else None."""
+    cadre = cadre_of(user)
+    return cadre if cadre is not None and has_role(user, Role.CADRE) else None
+
+
+@login_required
+@require_GET
+def board_index(request):
+    """Where boards are found: the organization department by street or by name; a cadre their
+    own contact units of this year."""
+    user = request.user
+    year = timezone.localdate().year
+    everything = board.sees_every_board(user)
+    cadre = _contact_cadre(user)
+    if not everything and cadre is None:
+        raise PermissionDenied
+    context = {"year": year, "everything": everything, "query": request.GET.get("q", "").strip()}
+    if everything:
+        counts = dict(
+            GrassrootsUnion.objects.active()
+            .order_by()
+            .values_list("street")
+            .annotate(n=Count("pk"))
+        )
+        context["streets"] = [(street, counts.get(street.value, 0)) for street in Street]
+        context["union_count"] = sum(counts.values())
+        if context["query"]:
+            query = context["query"]
+            context["found"] = list(
+                GrassrootsUnion.objects.active()
+                .filter(Q(name__icontains=query) | Q(credit_code__iexact=query))
+                .order_by("name")[:SEARCH_RESULTS]
+            )
+    if cadre is not None:
+        context["my_unions"] = list(
+            GrassrootsUnion.objects.filter(pk__in=assigned_union_ids(cadre, year)).order_by("name")
+        )
+    return render(request, "liaison/board_index.html", context)
+
+
+def _print(request, unions, title: str, *, single=None):
+    context = {
+        "boards": board.boards_for(request, unions),
+        "title": title,
+        "year": timezone.localdate().year,
+        "single": single,
+        "can_regenerate": single is not None and has_role(request.user, Role.ORGANIZATION),
+        **board.board_context(),
+    }
+    return render(request, "liaison/board_print.html", context)
+
+
+@login_required
+@require_GET
+def board_detail(request, pk: int):
+    """One union's board, printable on one A4 page."""
+    year = timezone.localdate().year
+    union = board.get_board_union_for_user(request.user, pk, year)
+    return _print(request, [union], union.name, single=union)
+
+
+@login_required
+@require_GET
+def board_street(request, street: str):
+    """Every active union's board in a street, one per page: the organization department."""
+    if not board.sees_every_board(request.user):
+        raise PermissionDenied
+    if street not in Street.values:
+        raise Http404
+    unions = GrassrootsUnion.objects.active().filter(street=street).order_by("name", "pk")
+    year = timezone.localdate().year
+    return _print(request, board.board_unions(unions, year), Street(street).label)
+
+
+@login_required
+@require_GET
+def board_all(request):
+    """Every active union's board in the district, one per page, street by street."""
+    if not board.sees_every_board(request.user):
+        raise PermissionDenied
+    unions = GrassrootsUnion.objects.active().order_by("street", "name", "pk")
+    year = timezone.localdate().year
+    return _print(request, board.board_unions(unions, year), _("All grassroots unions"))
+
+
+@login_required
+@require_POST
+def token_regenerate(request, pk: int):
+    """A new link for the union's page: the printed QR code stops working."""
+    if not has_role(request.user, Role.ORGANIZATION):
+        raise PermissionDenied
+    union = get_object_or_404(GrassrootsUnion.objects.active(), pk=pk)
+    board.union_token_regenerate(union=union, user=request.user)
+    messages.success(
+        request,
+        _("%(union)s has a new link. The old QR code no longer works: print the board again.")
+        % {"union": union.name},
+    )
+    return redirect("boards:board", pk=union.pk)
+
+
+@login_required
+@require_GET
+def opinion_list(request):
+    """Opinions left for the user's contact units this year (all, for the organization
+    department), newest first."""
+    user = request.user
+    year = timezone.localdate().year
+    cadre = _contact_cadre(user)
+    if not board.sees_every_board(user) and cadre is None:
+        raise PermissionDenied
+    filters = OpinionFilterForm(request.GET or None)
+    shown = (
+        Opinion.objects.visible_to(user, year)
+        .select_related("union", "problem__record__cadre")
+        .order_by("-created_at", "-pk")
+    )
+    if filters.is_valid() and filters.cleaned_data["status"]:
+        shown = shown.filter(status=filters.cleaned_data["status"])
+    page = Paginator(shown, OPINIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "liaison/opinion_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "year": year,
+            "my_union_ids": assigned_union_ids(cadre, year) if cadre else set(),
+            "me": cadre,
+            "sees_all_records": board.sees_every_board(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def opinion_take_up(request, pk: int):
+    """Turn an opinion into a problem on a new draft record sheet, and open the sheet."""
+    opinion = opinions.get_opinion_for_user(request.user, pk)
+    try:
+        record = opinions.opinion_take_up(opinion=opinion, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("boards:opinion-list")
+    messages.success(
+        request,
+        _(
+            "The opinion is a problem on a new draft record sheet: complete the sheet after "
+            "the contact and file it."
+        ),
+    )
+    return redirect("records:record-edit", pk=record.pk)

@@ -1,0 +1,55 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from liaison import pagecache
+from liaison.home import selectors
+from records.models import VisitRecord
+from unions.roles import Role, cadre_of, headed_department, primary_role
+
+RECENT_RECORDS = 10
+
+
+@login_required
+def home(request):
+    """Each role lands on its own home page; a user with several roles sees each part."""
+    user = request.user
+    today = timezone.localdate()
+    role = primary_role(user)
+    if role is None:
+        context = {"year": today.year, "today": today, "role": role}
+        return render(request, "liaison/home_no_role.html", context, status=403)
+    # The page's own part (every figure on it) is cached for this user, day and language while
+    # nothing in the database changes: exact, and most requests skip a dozen queries and the
+    # rendering (liaison/pagecache.py; BENCHMARKS.md: the cadre home under load).
+    content = pagecache.cached_part(
+        ("home", user.pk, today.isoformat(), get_language()),
+        lambda: render_to_string("liaison/_home_content.html", home_context(user, today, role)),
+    )
+    return render(request, "liaison/home.html", {"content": content})
+
+
+def home_context(user, today, role) -> dict:
+    """The figures and lists of `user`'s home page on `today`, part by part of their roles."""
+    year = today.year
+    context = {"year": year, "today": today, "role": role}
+    cadre = cadre_of(user)
+    if cadre is not None:
+        context["mine"] = selectors.cadre_home(cadre, today)
+    department = headed_department(user)
+    if department is not None:
+        context["department"] = department
+        context["department_rows"] = selectors.department_cadre_rows(department, year)
+    if role == Role.ORGANIZATION:
+        context["federation"] = selectors.federation_summary(year)
+        context["department_summary"] = selectors.department_rows(year)
+    context["recent_records"] = (
+        VisitRecord.objects.visible_to(user)
+        .select_related("cadre", "union")
+        # The columns the table shows, not every text of the sheets.
+        .only("start_date", "days", "status", "cadre__name", "union__name")
+        .order_by("-start_date", "-pk")[:RECENT_RECORDS]
+    )
+    return context

@@ -1,0 +1,35 @@
+"""The bell: a user's notifications, marking them read, opening one."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from records.models import Notification, Problem
+
+
+@login_required
+def notifications(request):
+    items = request.user.notifications.select_related("problem__record__union")[:100]
+    return render(request, "records/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    request.user.notifications.unread().update(read_at=timezone.now())
+    return redirect("records:notifications")
+
+
+@login_required
+def notification_open(request, pk: int):
+    item = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if item.read_at is None:
+        item.read_at = timezone.now()
+        item.save(update_fields=["read_at"])
+    if (
+        item.problem_id
+        and Problem.objects.visible_to(request.user).filter(pk=item.problem_id).exists()
+    ):
+        return redirect("records:problem-detail", pk=item.problem_id)
+    return redirect("records:notifications")

@@ -1,0 +1,356 @@
+"""The problem loop: raised → transferred (派遣) → accepted (受理) → answered (办结) → fed back
+to the grassroots (反馈) → closed, modelled on how the 12345 hotline handles an order.
+
+Every transition is one function here. Each locks the problem's row, checks that the step is
+allowed from the status it finds and that the user may take it, writes a `ProblemEvent`, and
+notifies whoever must act next. Two people acting on the same problem at once: the second
+finds the status changed and is refused. A page also sends the `version` of the problem it
+showed: a step taken from a page that is out of date (someone changed the deadline, urged,
+answered…) is refused with EditConflict, never applied over the other person's change.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from records.calendar import add_working_days
+from records.models import Notification, Problem, ProblemEvent
+from records.notifications.services import answerers_of, notify, organization_users
+from records.versions import claim_version, conflict
+from unions.models import Cadre, Department
+from unions.roles import Role, cadre_of, has_role, headed_department
+
+Status = Problem.Status
+
+
+WITH_A_DEPARTMENT = (Status.TRANSFERRED, Status.ACCEPTED)
+OPEN = (Status.RAISED, Status.TRANSFERRED, Status.ACCEPTED, Status.ANSWERED, Status.FED_BACK)
+
+
+class NotAllowed(ValidationError):
+    """The step is not allowed: wrong status (perhaps someone else just acted), or a user who
+    may not take it. The message says which, in Chinese."""
+
+
+# --- Reads ---------------------------------------------------------------------------------
+
+
+def _raised_by(problem: Problem, user) -> bool:
+    return problem.record.cadre.user_id == user.pk
+
+
+def _answers_for(problem: Problem, user) -> bool:
+    """The head of the department it is with, or the leader it was sent to."""
+    cadre = cadre_of(user)
+    department = headed_department(user)
+    return (department is not None and problem.department_id == department.pk) or (
+        cadre is not None and problem.leader_id == cadre.pk
+    )
+
+
+def _organization(problem: Problem, user) -> bool:
+    return has_role(user, Role.ORGANIZATION)
+
+
+WHO = {
+    "transfer": lambda p, u: _raised_by(p, u) or _organization(p, u),
+    "accept": _answers_for,
+    "answer": _answers_for,
+    "hand_back": _answers_for,
+    "feedback": _raised_by,
+    "urge": _organization,
+    "retransfer": _organization,
+    "set_deadline": _organization,
+    "close": _organization,
+}
+FROM = {
+    "transfer": (Status.RAISED,),
+    "accept": (Status.TRANSFERRED,),
+    "answer": (Status.TRANSFERRED, Status.ACCEPTED),
+    "hand_back": (Status.TRANSFERRED, Status.ACCEPTED),
+    "feedback": (Status.ANSWERED,),
+    "urge": WITH_A_DEPARTMENT,
+    "retransfer": (Status.RAISED, Status.TRANSFERRED, Status.ACCEPTED),
+    "set_deadline": WITH_A_DEPARTMENT,
+    "close": OPEN,
+}
+
+
+def allowed_actions(problem: Problem, user) -> list[str]:
+    """The steps `user` may take on `problem` now (for the page's buttons)."""
+    if problem.resolution != Problem.Resolution.TRANSFER:
+        return []
+    return [
+        action
+        for action, statuses in FROM.items()
+        if problem.status in statuses and WHO[action](problem, user)
+    ]
+
+
+def _begin(problem_id: int, action: str, user, version: int | None = None) -> Problem:
+    """Lock the row, and check the step against what is stored now (not what the page saw):
+    the status, the user, and the version the page showed (when it says)."""
+    problem = (
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("record__cadre__user", "department", "leader")
+        .get(pk=problem_id)
+    )
+    check_allowed(problem, action, user)
+    if version is not None and problem.version != version:
+        raise conflict(problem)
+    return problem
+
+
+def check_allowed(problem: Problem, action: str, user) -> None:
+    """Raise NotAllowed, saying why, unless `user` may take `action` on `problem` as given.
+    The services check again on the locked row; a page checks first so that a refused step
+    is reported as refused, whatever its form holds."""
+    if problem.resolution != Problem.Resolution.TRANSFER:
+        raise NotAllowed(_("This problem was solved on the spot; it has no transfer to handle."))
+    if not WHO[action](problem, user):
+        raise NotAllowed(_("You may not take this step on this problem."))
+    if problem.status not in FROM[action]:
+        raise NotAllowed(
+            _(
+                "This problem is now “%(status)s”: the step cannot be taken (someone may have "
+                "just acted on it; reload the page)."
+            )
+            % {"status": problem.get_status_display()}
+        )
+
+
+def _finish(problem: Problem, user, action: str, from_status: str, note: str = "") -> Problem:
+    problem.full_clean()
+    claim_version(problem)
+    problem._history_user = user
+    problem.save()
+    ProblemEvent.objects.create(
+        problem=problem,
+        actor=user,
+        action=action,
+        from_status=from_status,
+        to_status=problem.status,
+        note=note,
+    )
+    return problem
+
+
+def deadline_for(problem: Problem, start: datetime.date | None = None) -> datetime.date:
+    days = (
+        settings.PROBLEM_URGENT_DEADLINE_DAYS if problem.urgent else settings.PROBLEM_DEADLINE_DAYS
+    )
+    return add_working_days(start or timezone.localdate(), days)
+
+
+# --- Transitions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def problem_transfer(
+    *,
+    problem: Problem,
+    user,
+    department: Department | None = None,
+    leader: Cadre | None = None,
+    urgent: bool | None = None,
+    note: str = "",
+    version: int | None = None,
+) -> Problem:
+    """派遣: send a raised problem to a department (and optionally a leader) with a deadline
+    in working days."""
+    problem = _begin(problem.pk, "transfer", user, version)
+    return _send(problem, user, "transfer", department, leader, urgent, note)
+
+
+@transaction.atomic
+def problem_retransfer(
+    *,
+    problem: Problem,
+    user,
+    department: Department,
+    leader: Cadre | None = None,
+    note: str = "",
+    version: int | None = None,
+) -> Problem:
+    """转交: the organization department sends a problem on to another department."""
+    problem = _begin(problem.pk, "retransfer", user, version)
+    return _send(problem, user, "retransfer", department, leader, None, note)
+
+
+def _send(problem, user, action, department, leader, urgent, note):
+    from_status = problem.status
+    problem.department = department or problem.department
+    problem.leader = leader if department else (leader or problem.leader)
+    if problem.department is None:
+        raise ValidationError({"department": [_("Choose the department the problem goes to.")]})
+    if urgent is not None:
+        problem.urgent = urgent
+    problem.status = Status.TRANSFERRED
+    problem.deadline = deadline_for(problem)
+    problem.answer, problem.answered_at, problem.answered_by = "", None, None
+    _finish(problem, user, action, from_status, note)
+    notify(
+        answerers_of(problem),
+        problem,
+        Notification.Kind.TRANSFERRED,
+        _("A problem from %(union)s was transferred to you; answer by %(deadline)s.")
+        % {"union": problem.record.union, "deadline": problem.deadline},
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_accept(
+    *, problem: Problem, user, note: str = "", version: int | None = None
+) -> Problem:
+    """受理: the department takes the problem on."""
+    problem = _begin(problem.pk, "accept", user, version)
+    from_status = problem.status
+    problem.status = Status.ACCEPTED
+    return _finish(problem, user, "accept", from_status, note)
+
+
+@transaction.atomic
+def problem_answer(*, problem: Problem, user, answer: str, version: int | None = None) -> Problem:
+    """办结: the department answers; the cadre who raised it is told to give feedback."""
+    if not answer.strip():
+        raise ValidationError({"answer": [_("Write the answer.")]})
+    problem = _begin(problem.pk, "answer", user, version)
+    from_status = problem.status
+    problem.status = Status.ANSWERED
+    problem.answer = answer.strip()
+    problem.answered_at = timezone.now()
+    problem.answered_by = user
+    _finish(problem, user, "answer", from_status, problem.answer)
+    notify(
+        [problem.record.cadre.user],
+        problem,
+        Notification.Kind.ANSWERED,
+        _(
+            "%(department)s answered the problem from %(union)s: please give feedback to the "
+            "grassroots."
+        )
+        % {"department": problem.department, "union": problem.record.union},
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_hand_back(
+    *, problem: Problem, user, reason: str, version: int | None = None
+) -> Problem:
+    """The department hands the problem back (not ours to answer), with a reason."""
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the problem is handed back.")]})
+    problem = _begin(problem.pk, "hand_back", user, version)
+    from_status = problem.status
+    department = problem.department
+    problem.status = Status.RAISED
+    problem.deadline = None
+    _finish(problem, user, "hand_back", from_status, reason.strip())
+    notify(
+        [problem.record.cadre.user, *organization_users()],
+        problem,
+        Notification.Kind.HANDED_BACK,
+        _("%(department)s handed back the problem from %(union)s: %(reason)s")
+        % {"department": department, "union": problem.record.union, "reason": reason.strip()},
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_feedback(
+    *,
+    problem: Problem,
+    user,
+    on: datetime.date,
+    method: str,
+    satisfaction: str,
+    note: str = "",
+    version: int | None = None,
+) -> Problem:
+    """反馈: the cadre who raised it tells the grassroots the outcome. Unsatisfied reopens the
+    problem with the same department and a new deadline."""
+    errors = {}
+    if on is None or on > timezone.localdate():
+        errors["feedback_on"] = [_("Give the date the feedback was given (not in the future).")]
+    if method not in Problem.FeedbackMethod.values:
+        errors["feedback_method"] = [_("Choose how the feedback was given.")]
+    if satisfaction not in Problem.Satisfaction.values:
+        errors["satisfaction"] = [_("Choose how satisfied the grassroots are.")]
+    if errors:
+        raise ValidationError(errors)
+    problem = _begin(problem.pk, "feedback", user, version)
+    from_status = problem.status
+    problem.feedback_on, problem.feedback_method = on, method
+    problem.satisfaction = satisfaction
+    problem.feedback_by = problem.record.cadre
+    problem.status = Status.FED_BACK
+    _finish(problem, user, "feedback", from_status, note)
+    if satisfaction == Problem.Satisfaction.UNSATISFIED:
+        # The department answers again; the first answer stays in the timeline.
+        problem.status = Status.TRANSFERRED
+        problem.deadline = deadline_for(problem)
+        problem.answer, problem.answered_at, problem.answered_by = "", None, None
+        _finish(problem, user, "reopen", Status.FED_BACK, note)
+        notify(
+            [*answerers_of(problem), *organization_users()],
+            problem,
+            Notification.Kind.REOPENED,
+            _(
+                "The grassroots of %(union)s are unsatisfied with the answer; the problem is "
+                "reopened, answer by %(deadline)s."
+            )
+            % {"union": problem.record.union, "deadline": problem.deadline},
+        )
+    return problem
+
+
+@transaction.atomic
+def problem_urge(*, problem: Problem, user, note: str = "", version: int | None = None) -> Problem:
+    """催办: the organization department presses the department for an answer."""
+    problem = _begin(problem.pk, "urge", user, version)
+    _finish(problem, user, "urge", problem.status, note)
+    notify(
+        answerers_of(problem),
+        problem,
+        Notification.Kind.URGED,
+        _(
+            "The Organization & Personnel Department urges an answer to the problem from "
+            "%(union)s (deadline %(deadline)s)."
+        )
+        % {"union": problem.record.union, "deadline": problem.deadline},
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_set_deadline(
+    *, problem: Problem, user, deadline: datetime.date, note: str = "", version: int | None = None
+) -> Problem:
+    """A new deadline, decided by the organization department (e.g. at the quarterly meeting)."""
+    if deadline is None or deadline < timezone.localdate():
+        raise ValidationError({"deadline": [_("The new deadline cannot be in the past.")]})
+    problem = _begin(problem.pk, "set_deadline", user, version)
+    problem.deadline = deadline
+    return _finish(problem, user, "set_deadline", problem.status, note)
+
+
+@transaction.atomic
+def problem_close(
+    *, problem: Problem, user, reason: str = "", version: int | None = None
+) -> Problem:
+    """Close: after satisfied feedback, or with a reason (e.g. a quarterly meeting decision)."""
+    problem = _begin(problem.pk, "close", user, version)
+    if problem.status != Status.FED_BACK and not reason.strip():
+        raise ValidationError({"reason": [_("Say why the problem is closed before feedback.")]})
+    from_status = problem.status
+    problem.status = Status.CLOSED
+    return _finish(problem, user, "close", from_status, reason.strip())
+
+
+# --- Notifications -------------------------------------------------------------------------

@@ -1,0 +1,354 @@
+"""Pages of the problem loop: my problems, the department inbox, a problem with its timeline
+and the steps the user may take, the organization department's ledger and its export."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from records import excel
+from records.models import Problem
+from records.problems import selectors
+from records.problems import services as loop
+from records.problems.forms import (
+    AnswerForm,
+    CloseForm,
+    DeadlineForm,
+    FeedbackForm,
+    LedgerFilterForm,
+    NoteForm,
+    ReasonForm,
+    RetransferForm,
+    TransferForm,
+)
+from records.versions import EditConflict
+from unions.roles import Role, cadre_of, has_role
+
+PER_PAGE = 30
+
+# Each step: its form, and how the cleaned form calls the service.
+STEPS = {
+    "transfer": (
+        TransferForm,
+        lambda p, u, d: loop.problem_transfer(
+            problem=p,
+            user=u,
+            department=d["department"],
+            leader=d["leader"],
+            urgent=d["urgent"],
+            note=d["note"],
+            version=d["version"],
+        ),
+    ),
+    "accept": (
+        NoteForm,
+        lambda p, u, d: loop.problem_accept(
+            problem=p, user=u, note=d["note"], version=d["version"]
+        ),
+    ),
+    "answer": (
+        AnswerForm,
+        lambda p, u, d: loop.problem_answer(
+            problem=p, user=u, answer=d["answer"], version=d["version"]
+        ),
+    ),
+    "hand_back": (
+        ReasonForm,
+        lambda p, u, d: loop.problem_hand_back(
+            problem=p, user=u, reason=d["reason"], version=d["version"]
+        ),
+    ),
+    "feedback": (
+        FeedbackForm,
+        lambda p, u, d: loop.problem_feedback(
+            problem=p,
+            user=u,
+            on=d["feedback_on"],
+            method=d["feedback_method"],
+            satisfaction=d["satisfaction"],
+            note=d["note"],
+            version=d["version"],
+        ),
+    ),
+    "urge": (
+        NoteForm,
+        lambda p, u, d: loop.problem_urge(problem=p, user=u, note=d["note"], version=d["version"]),
+    ),
+    "retransfer": (
+        RetransferForm,
+        lambda p, u, d: loop.problem_retransfer(
+            problem=p,
+            user=u,
+            department=d["department"],
+            leader=d["leader"],
+            note=d["note"],
+            version=d["version"],
+        ),
+    ),
+    "set_deadline": (
+        DeadlineForm,
+        lambda p, u, d: loop.problem_set_deadline(
+            problem=p, user=u, deadline=d["deadline"], note=d["note"], version=d["version"]
+        ),
+    ),
+    "close": (
+        CloseForm,
+        lambda p, u, d: loop.problem_close(
+            problem=p, user=u, reason=d["reason"], version=d["version"]
+        ),
+    ),
+}
+DONE = {
+    "transfer": gettext_lazy("The problem is transferred."),
+    "accept": gettext_lazy("The problem is accepted."),
+    "answer": gettext_lazy("The answer is sent to the cadre who raised the problem."),
+    "hand_back": gettext_lazy("The problem is handed back."),
+    "feedback": gettext_lazy("The feedback is recorded."),
+    "urge": gettext_lazy("The department is urged."),
+    "retransfer": gettext_lazy("The problem is transferred to the other department."),
+    "set_deadline": gettext_lazy("The deadline is changed."),
+    "close": gettext_lazy("The problem is closed."),
+}
+
+
+STEP_LABELS = {
+    "transfer": gettext_lazy("Transfer"),
+    "accept": gettext_lazy("Accept"),
+    "answer": gettext_lazy("Answer"),
+    "hand_back": gettext_lazy("Hand back"),
+    "feedback": gettext_lazy("Feedback to the grassroots"),
+    "urge": gettext_lazy("Urge"),
+    "retransfer": gettext_lazy("Transfer to another department"),
+    "set_deadline": gettext_lazy("Change the deadline"),
+    "close": gettext_lazy("Close"),
+}
+
+
+def get_problem_for_user(user, pk: int) -> Problem:
+    return get_object_or_404(
+        selectors.with_overdue(Problem.objects.visible_to(user)).select_related(
+            "record__cadre__department",
+            "record__cadre__user",
+            "record__union",
+            "department",
+            "leader",
+        ),
+        pk=pk,
+    )
+
+
+def _detail(request, problem: Problem, bound: dict | None = None, status: int = 200):
+    steps = []
+    for action in loop.allowed_actions(problem, request.user):
+        form = (bound or {}).get(action) or STEPS[action][0](prefix=action)
+        if not form.is_bound:
+            form.fields["version"].initial = problem.version
+        if action == "feedback" and not form.is_bound:
+            form.initial = {"feedback_on": timezone.localdate()}
+        url = reverse(f"records:problem-{action.replace('_', '-')}", args=[problem.pk])
+        steps.append({"action": action, "form": form, "url": url, "label": STEP_LABELS[action]})
+    events = problem.events.select_related("actor__cadre")
+    return render(
+        request,
+        "records/problem_detail.html",
+        {"problem": problem, "events": events, "steps": steps},
+        status=status,
+    )
+
+
+@login_required
+def problem_detail(request, pk: int):
+    return _detail(request, get_problem_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def problem_act(request, pk: int, action: str):
+    if action not in STEPS:
+        raise Http404
+    problem = get_problem_for_user(request.user, pk)
+    form_class, call = STEPS[action]
+    form = form_class(request.POST, prefix=action)
+    try:
+        # Before the form: a step the user may not take (any more) is refused as such, not
+        # answered with errors on a form the page no longer shows.
+        loop.check_allowed(problem, action, request.user)
+        if form.is_valid():
+            call(problem, request.user, form.cleaned_data)
+            messages.success(request, DONE[action])
+            return redirect("records:problem-detail", pk=problem.pk)
+    except loop.NotAllowed as refused:
+        messages.error(request, " ".join(refused.messages))
+        problem = get_problem_for_user(request.user, pk)
+        return _detail(request, problem, status=409)
+    except EditConflict as conflict:
+        # Someone else acted since the page was shown: nothing was saved. The page shows the
+        # problem as it is now, with this step's form as the user filled it in; it carries
+        # the current version, so submitting it again (knowingly) is taken.
+        form.add_error(None, conflict)
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = conflict.current
+        problem = get_problem_for_user(request.user, pk)
+        if action not in loop.allowed_actions(problem, request.user):
+            messages.error(request, " ".join(conflict.messages))
+        return _detail(request, problem, bound={action: form}, status=409)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+    return _detail(request, problem, bound={action: form}, status=400)
+
+
+@login_required
+def my_problems(request):
+    cadre = cadre_of(request.user)
+    if cadre is None:
+        raise PermissionDenied
+    mine = selectors.with_overdue(
+        Problem.objects.filter(record__cadre=cadre, resolution=Problem.Resolution.TRANSFER)
+    ).select_related("record__union", "department", "leader")
+    S = Problem.Status
+    groups = [
+        (_("Waiting for my feedback to the grassroots"), mine.filter(status=S.ANSWERED)),
+        (
+            _("Waiting for an answer"),
+            mine.filter(status__in=loop.WITH_A_DEPARTMENT).order_by("-is_overdue", "deadline"),
+        ),
+        (_("Not transferred yet (or handed back)"), mine.filter(status=S.RAISED)),
+        (
+            _("Fed back and closed"),
+            mine.filter(status__in=[S.FED_BACK, S.CLOSED]).order_by("-updated_at")[:20],
+        ),
+    ]
+    return render(request, "records/my_problems.html", {"groups": groups})
+
+
+@login_required
+def inbox(request):
+    cadre = cadre_of(request.user)
+    if not (has_role(request.user, Role.DEPARTMENT_HEAD) or (cadre and cadre.is_leader)):
+        raise PermissionDenied
+    page = Paginator(selectors.inbox_for(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "records/inbox.html", {"page": page, "today": timezone.localdate()})
+
+
+def _ledger_queryset(request):
+    if not has_role(request.user, Role.ORGANIZATION):
+        raise PermissionDenied
+    today = timezone.localdate()
+    filters = LedgerFilterForm(request.GET or None, years=range(today.year, today.year - 5, -1))
+    problems = selectors.with_overdue(
+        Problem.objects.filter(resolution=Problem.Resolution.TRANSFER), today
+    ).select_related("record__cadre__department", "record__union", "department", "leader")
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["status"]:
+            problems = problems.filter(status=data["status"])
+        if data["department"]:
+            problems = problems.filter(department=data["department"])
+        if data["street"]:
+            problems = problems.filter(record__union__street=data["street"])
+        if data["category"]:
+            problems = problems.filter(category=data["category"])
+        if data["year"]:
+            problems = problems.filter(record__start_date__year=data["year"])
+        if data["quarter"]:
+            problems = problems.filter(record__start_date__quarter=data["quarter"])
+        if data["overdue"]:
+            problems = problems.filter(selectors.overdue_q(today))
+    # What still needs someone comes first: overdue, then open by deadline, then the rest.
+    still_open = Case(
+        When(status__in=[Problem.Status.FED_BACK, Problem.Status.CLOSED], then=Value(1)),
+        default=Value(0),
+    )
+    return filters, problems.order_by("-is_overdue", still_open, "deadline", "-pk")
+
+
+def narrow_page(queryset, number):
+    """A page of `queryset` in two steps, one query: the page's ids are chosen on the problems
+    alone (ordering and filters), and only those rows are joined to their sheets, cadres and
+    unions. Ordering every transferred problem joined to the 100,000 sheets read all of the
+    sheets' table for 30 rows (BENCHMARKS.md: the ledger's first page)."""
+    page = Paginator(queryset.values("pk"), PER_PAGE).get_page(number)
+    page.object_list = queryset.filter(pk__in=page.object_list)
+    return page
+
+
+@login_required
+def ledger(request):
+    filters, problems = _ledger_queryset(request)
+    page = narrow_page(problems, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "records/ledger.html",
+        {"filters": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+LEDGER_COLUMNS = [
+    excel.Column(gettext_lazy("No."), 7),
+    excel.Column(gettext_lazy("Raised on"), 11),
+    excel.Column(gettext_lazy("Grassroots union"), 28),
+    excel.Column(gettext_lazy("Street"), 12),
+    excel.Column(gettext_lazy("Raised by"), 10),
+    excel.Column(gettext_lazy("Category"), 12),
+    excel.Column(gettext_lazy("Problem"), 40),
+    excel.Column(gettext_lazy("Department"), 14),
+    excel.Column(gettext_lazy("Leader"), 10),
+    excel.Column(gettext_lazy("Deadline"), 11),
+    excel.Column(gettext_lazy("Status"), 9),
+    excel.Column(gettext_lazy("Overdue"), 7),
+    excel.Column(gettext_lazy("Answer"), 40),
+    excel.Column(gettext_lazy("Feedback date"), 11),
+    excel.Column(gettext_lazy("Satisfaction"), 10),
+]
+
+
+@login_required
+def ledger_export(request):
+    filters, problems = _ledger_queryset(request)
+    yes, no = _("Yes"), ""
+
+    def rows():
+        for p in problems.iterator(chunk_size=2000):
+            yield [
+                p.pk,
+                p.record.start_date,
+                p.record.union.name,
+                p.record.union.get_street_display(),
+                p.record.cadre.name,
+                p.get_category_display(),
+                p.description,
+                p.department.name if p.department else "",
+                p.leader.name if p.leader else "",
+                p.deadline,
+                p.get_status_display(),
+                yes if p.is_overdue else no,
+                p.answer,
+                p.feedback_on,
+                p.get_satisfaction_display(),
+            ]
+
+    workbook = excel.new_workbook()
+    excel.add_sheet(
+        workbook,
+        name=_("Problem ledger"),
+        title=_("Problem ledger of the contact work"),
+        columns=LEDGER_COLUMNS,
+        rows=rows(),
+        row_count=problems.count(),
+    )
+    filename = f"problem-ledger-{timezone.localdate():%Y%m%d}.xlsx"
+    return excel.workbook_response(workbook, filename)

@@ -1,0 +1,298 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from records.access import get_attachment_for_user, get_own_record, get_record_for_user
+from records.calendar import WorkingCalendar
+from records.models import Attachment, VisitRecord
+from records.sheets import services
+from records.sheets.forms import (
+    AttachmentForm,
+    ProblemFormSet,
+    RecordFilterForm,
+    ReturnForm,
+    VisitRecordForm,
+)
+from records.versions import EditConflict
+from unions.models import GrassrootsUnion, Street
+from unions.roles import Role, cadre_of, has_role
+
+RECORDS_PER_PAGE = 20
+SEARCH_RESULTS = 20
+
+
+def _cadre_or_403(user):
+    cadre = cadre_of(user)
+    if cadre is None or not has_role(user, Role.CADRE):
+        raise PermissionDenied
+    return cadre
+
+
+@login_required
+def record_list(request):
+    today = timezone.localdate()
+    filters = RecordFilterForm(request.GET or None, years=range(today.year, today.year - 5, -1))
+    records = (
+        VisitRecord.objects.visible_to(request.user)
+        .select_related("cadre", "union")
+        # A draft without dates yet is work to finish: first, on every database.
+        .order_by(F("start_date").desc(nulls_first=True), "-pk")
+    )
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["year"]:
+            records = records.filter(start_date__year=data["year"])
+        if data["quarter"]:
+            records = records.filter(start_date__quarter=data["quarter"])
+        if data["union"]:
+            records = records.filter(union__name__icontains=data["union"])
+        if data["status"]:
+            records = records.filter(status=data["status"])
+        if data["contact_form"]:
+            records = records.filter(contact_form=data["contact_form"])
+    page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "records/record_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "only_mine": not has_role(
+                request.user, Role.DEPARTMENT_HEAD, Role.ORGANIZATION, Role.ADMIN
+            ),
+        },
+    )
+
+
+@login_required
+def record_create(request):
+    cadre = _cadre_or_403(request.user)
+    today = timezone.localdate()
+    record = VisitRecord(cadre=cadre)
+    initial = {"start_date": today, "end_date": today}
+    union = request.GET.get("union", "")
+    if union.isdigit() and GrassrootsUnion.objects.active().filter(pk=union).exists():
+        initial["union"] = int(union)
+    return _edit_sheet(request, record, initial)
+
+
+@login_required
+def record_edit(request, pk: int):
+    _cadre_or_403(request.user)
+    record = get_own_record(request.user, pk)
+    if not record.is_editable:
+        messages.info(request, _("This record sheet is filed and read-only."))
+        return redirect("records:record-detail", pk=record.pk)
+    return _edit_sheet(request, record)
+
+
+def _edit_sheet(request, record: VisitRecord, initial=None):
+    """The record sheet: save as a draft, or file it. On any error everything typed stays,
+    the chosen files included (they are stored at once, pending, and carried by id)."""
+    year = (record.start_date or timezone.localdate()).year
+    my_union_ids = services.assigned_union_ids(record.cadre, year)
+    pending: list[Attachment] = []
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST":
+        form = VisitRecordForm(request.POST, instance=record, my_union_ids=my_union_ids)
+        formset = ProblemFormSet(
+            request.POST,
+            instance=record,
+            prefix="problems",
+            queryset=services.editable_problems(record),
+        )
+        uploads = AttachmentForm(request.POST, request.FILES, prefix="attach")
+        uploads_valid = uploads.is_valid()
+        # Files kept from an earlier try stay kept even when a newly chosen one is refused.
+        pending_ids = uploads.cleaned_data.get("pending", [])
+        pending = list(
+            Attachment.objects.filter(
+                pk__in=pending_ids, record__isnull=True, uploaded_by=request.user
+            )
+        )
+        if uploads_valid:
+            pending += services.attachments_store_pending(
+                checked_files=uploads.cleaned_data["files"], user=request.user
+            )
+        if form.is_valid() and formset.is_valid() and uploads_valid:
+            problem_forms = [
+                f
+                for f in formset.forms
+                if f not in formset.deleted_forms and (f.instance.pk or f.has_changed())
+            ]
+            to_file = request.POST.get("action") == "file"
+            try:
+                services.record_save(
+                    record=form.instance,
+                    user=request.user,
+                    problems=[f.instance for f in problem_forms],
+                    deleted_problems=[f.instance for f in formset.deleted_forms],
+                    attachment_ids=[a.pk for a in pending],
+                    file=to_file,
+                    version=form.cleaned_data["version"],
+                )
+            except EditConflict as conflict:
+                # Saved by someone else since this page was shown: nothing was written. The
+                # page comes back with everything typed, and now carries the stored version,
+                # so saving again (after comparing) is a deliberate choice.
+                form.add_error(None, conflict)
+                form.data = form.data.copy()
+                form.data[form.add_prefix("version")] = conflict.current
+                status = 409
+            except services.FilingRefused as refused:
+                for field, errors in refused.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+                for index, errors in refused.problem_errors.items():
+                    for field, field_errors in errors.items():
+                        problem_forms[index].add_error(field, field_errors)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if to_file:
+                    messages.success(request, _("The record sheet is filed."))
+                else:
+                    messages.success(request, _("The draft is saved."))
+                return redirect("records:record-detail", pk=record.pk)
+    else:
+        form = VisitRecordForm(instance=record, initial=initial, my_union_ids=my_union_ids)
+        formset = ProblemFormSet(
+            instance=record, prefix="problems", queryset=services.editable_problems(record)
+        )
+        uploads = AttachmentForm(prefix="attach")
+    return render(
+        request,
+        "records/record_form.html",
+        {
+            "record": record,
+            "form": form,
+            "formset": formset,
+            "uploads": uploads,
+            "pending": pending,
+            "pending_ids": ",".join(str(a.pk) for a in pending),
+            "attachments": record.attachments.all() if record.pk else [],
+            "problems_in_loop": (
+                record.problems.exclude(
+                    pk__in=services.editable_problems(record).values("pk")
+                ).select_related("department")
+                if record.pk
+                else []
+            ),
+        },
+        status=status,
+    )
+
+
+def _detail_context(request, record: VisitRecord, return_form=None) -> dict:
+    user = request.user
+    history = list(
+        record.history.select_related("history_user__cadre").order_by("history_date", "history_id")
+    )
+    changes = []
+    previous = None
+    for entry in history:
+        if previous is None:
+            fields = []
+        else:
+            fields = [
+                str(VisitRecord._meta.get_field(change.field).verbose_name)
+                for change in entry.diff_against(previous).changes
+                if change.field not in ("updated_at", "version")
+            ]
+        changes.append({"entry": entry, "fields": fields})
+        previous = entry
+    calendar_estimate = []
+    if record.start_date and record.end_date and record.end_date >= record.start_date:
+        calendar_estimate = WorkingCalendar(record.start_date, record.end_date).estimated_years()
+    return {
+        "record": record,
+        "problems": record.problems.select_related("department", "leader"),
+        "attachments": record.attachments.all(),
+        "history": list(reversed(changes)),
+        "can_edit": record.cadre.user_id == user.pk and record.is_editable,
+        "can_return": has_role(user, Role.ORGANIZATION)
+        and record.status == VisitRecord.Status.FILED,
+        "return_form": return_form or ReturnForm(),
+        "zero_days_reason": services.zero_days_reason(record),
+        "calendar_estimate": calendar_estimate,
+    }
+
+
+@login_required
+def record_detail(request, pk: int):
+    record = get_record_for_user(request.user, pk)
+    return render(request, "records/record_detail.html", _detail_context(request, record))
+
+
+@login_required
+def record_print(request, pk: int):
+    record = get_record_for_user(request.user, pk)
+    return render(request, "records/record_print.html", _detail_context(request, record))
+
+
+@login_required
+@require_POST
+def record_return(request, pk: int):
+    if not has_role(request.user, Role.ORGANIZATION):
+        raise PermissionDenied
+    record = get_record_for_user(request.user, pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_return(
+                record=record, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The record sheet is returned to its cadre."))
+            return redirect("records:record-detail", pk=record.pk)
+    context = _detail_context(request, record, return_form=form)
+    return render(request, "records/record_detail.html", context, status=400)
+
+
+@login_required
+def attachment_download(request, pk: int):
+    attachment = get_attachment_for_user(request.user, pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not attachment.is_image,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_GET
+def union_search(request):
+    """Grassroots unions matching part of a name, a street or the start of a credit code."""
+    _cadre_or_403(request.user)
+    term = request.GET.get("q", "").strip()[:50]
+    if not term:
+        return JsonResponse({"results": []})
+    streets = [value for value, label in Street.choices if term in str(label)]
+    unions = (
+        GrassrootsUnion.objects.active()
+        .filter(
+            Q(name__icontains=term)
+            | Q(street__in=streets)
+            | Q(credit_code__startswith=term.upper())
+        )
+        .order_by("name")[:SEARCH_RESULTS]
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {"id": u.pk, "name": u.name, "street": u.get_street_display()} for u in unions
+            ]
+        }
+    )
