@@ -2,51 +2,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import (
-    LiaisonAssignment,
-    MeetingDecision,
-    Opinion,
-    QuarterlyMeeting,
-    QuarterSnapshot,
-)
+from liaison.models import MeetingDecision, Opinion, QuarterlyMeeting, QuarterSnapshot
 from records.admin import HistoryReadOnlyAdmin
-
-
-@admin.register(LiaisonAssignment)
-class LiaisonAssignmentAdmin(HistoryReadOnlyAdmin):
-    list_display = [
-        "year",
-        "cadre",
-        "department",
-        "union",
-        "street",
-        "assigned_by",
-        "assigned_at",
-        "ended_at",
-    ]
-    list_filter = [
-        "year",
-        "cadre__department",
-        "union__street",
-        ("ended_at", admin.EmptyFieldListFilter),
-    ]
-    list_select_related = ["cadre__department", "union", "assigned_by"]
-    search_fields = [
-        "cadre__name",
-        "cadre__staff_number",
-        "union__name",
-        "union__credit_code",
-    ]
-    autocomplete_fields = ["cadre", "union", "assigned_by"]
-    readonly_fields = ["assigned_at"]
-
-    @admin.display(description=_("department"), ordering="cadre__department__order")
-    def department(self, assignment):
-        return assignment.cadre.department
-
-    @admin.display(description=_("street"), ordering="union__street")
-    def street(self, assignment):
-        return assignment.union.get_street_display()
 
 
 @admin.register(QuarterlyMeeting)

@@ -261,9 +261,6 @@ ANNUAL_DAYS_TARGET = 21
 RECORDS_COUNT_REST_DAYS = env.bool("RECORDS_COUNT_REST_DAYS", default=False)
 # Attachments to a record sheet (photos, sign-in sheets): images and PDF, at most this size.
 RECORDS_ATTACHMENT_MAX_BYTES = env.int("RECORDS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
-# The union ids assigned to a cadre for a year. `records` must not import `liaison` (it sits
-# above), so the project names the function that answers; records calls it by this path.
-RECORDS_ASSIGNED_UNITS = "liaison.home.selectors.assigned_union_ids"
 
 # Problems transferred to a department are answered within this many working days (by the
 # calendar); urgent ones sooner. `send_reminders` warns this many working days ahead.

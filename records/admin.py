@@ -7,7 +7,6 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from records.calendar import calendar_load_year, library_covers
 from records.models import (
@@ -21,17 +20,7 @@ from records.models import (
     VisitRecord,
 )
 from records.versions import claim_version
-
-
-class HistoryReadOnlyAdmin(SimpleHistoryAdmin):
-    """An object's history, shown and never changed. SIMPLE_HISTORY_REVERT_DISABLED only hides
-    the "Revert" button of a past version's page: its form would still save a POST over the
-    object. Here the past version is read (GET) and any other request is refused."""
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method not in ("GET", "HEAD"):
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+from unions.admin import HistoryReadOnlyAdmin
 
 
 class VersionedAdmin(HistoryReadOnlyAdmin):

@@ -7,9 +7,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from liaison.models import LiaisonAssignment, Opinion, QuarterlyMeeting, QuarterSnapshot
+from liaison.models import Opinion, QuarterlyMeeting, QuarterSnapshot
 from records.models import Attachment, CalendarDay, ContactForm, Problem, ProblemEvent, VisitRecord
-from unions.models import Cadre, Department, GrassrootsUnion, Street
+from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, Street
 from unions.roles import Role
 from unions.validators import credit_code_check_character
 

@@ -73,7 +73,7 @@ BUILDERS = {
     "records.exportjob": lambda n: ExportJob.objects.create(
         kind="register", title=f"登记表{n}", filename="r.xlsx", requested_by=UserFactory()
     ),
-    "liaison.liaisonassignment": lambda n: LiaisonAssignmentFactory(assigned_by=UserFactory()),
+    "unions.liaisonassignment": lambda n: LiaisonAssignmentFactory(assigned_by=UserFactory()),
     "liaison.quarterlymeeting": build_meeting,
     "liaison.meetingdecision": lambda n: MeetingDecision.objects.create(
         meeting=build_meeting(n),
@@ -95,7 +95,7 @@ WITH_HISTORY = [
     "records.visitrecord",
     "records.problem",
     "records.calendarday",
-    "liaison.liaisonassignment",
+    "unions.liaisonassignment",
     "liaison.opinion",
 ]
 
@@ -283,7 +283,7 @@ def test_the_cadre_autocomplete_finds_a_staff_number(staff, alice, bob):
     response = staff.get(
         reverse("admin:autocomplete"),
         {
-            "app_label": "liaison",
+            "app_label": "unions",
             "model_name": "liaisonassignment",
             "field_name": "cadre",
             "term": alice.staff_number,

@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from liaison.models import LiaisonAssignment
 from tests.factories import (
     CadreFactory,
     GrassrootsUnionFactory,
@@ -21,7 +20,7 @@ from tests.factories import (
     make_credit_code,
 )
 from tests.org_workbooks import build
-from unions.models import Cadre, Street
+from unions.models import Cadre, LiaisonAssignment, Street
 
 pytestmark = pytest.mark.django_db
 

@@ -8,15 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections
 
-from liaison.assignments.services import assignment_create, assignment_end, assignments_roll_over
-from liaison.models import LiaisonAssignment
 from tests.factories import (
     CadreFactory,
     GrassrootsUnionFactory,
     LiaisonAssignmentFactory,
     VisitRecordFactory,
 )
-from unions.models import Cadre
+from unions.assignments.services import assignment_create, assignment_end, assignments_roll_over
+from unions.models import Cadre, LiaisonAssignment
 
 pytestmark = pytest.mark.django_db
 

@@ -14,15 +14,15 @@ from django.db import DatabaseError
 from django.urls import reverse
 from simple_history.manager import HistoryManager
 
-from liaison.assignments import org_import as importer
-from liaison.assignments.services import assignments_roll_over
 from liaison.compliance import services as compliance_services
-from liaison.models import LiaisonAssignment, QuarterSnapshot
+from liaison.models import QuarterSnapshot
 from records.models import Notification, Problem, ProblemEvent, VisitRecord
 from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory, VisitRecordFactory
 from tests.org_workbooks import build
 from tests.test_record_filing import sheet, solved_on_the_spot, to_transfer
-from unions.models import Cadre, Department, GrassrootsUnion
+from unions.assignments.services import assignments_roll_over
+from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment
+from unions.org_import import points as importer
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,9 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from liaison.models import LiaisonAssignment, Opinion
+from liaison.models import Opinion
 from records.models import CalendarDay, Problem, VisitRecord
+from unions.models import LiaisonAssignment
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

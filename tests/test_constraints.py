@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from liaison.models import LiaisonAssignment
 from records.models import Problem
 from tests.factories import (
     CadreFactory,
@@ -18,6 +17,7 @@ from tests.factories import (
     QuarterlyMeetingFactory,
     VisitRecordFactory,
 )
+from unions.models import LiaisonAssignment
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,8 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 
-from liaison.assignments.org_import import org_import
-from liaison.assignments.services import assignment_create, assignment_end, assignments_roll_over
 from liaison.meetings import services as meetings
-from liaison.models import LiaisonAssignment, Opinion
+from liaison.models import Opinion
 from records.calendar import calendar_load_year
 from records.models import CalendarDay, Problem, VisitRecord
 from records.problems import services as loop
@@ -33,6 +31,9 @@ from tests.factories import (
 )
 from tests.org_workbooks import build
 from tests.test_record_filing import form_values, sheet, solved_on_the_spot, to_transfer
+from unions.assignments.services import assignment_create, assignment_end, assignments_roll_over
+from unions.models import LiaisonAssignment
+from unions.org_import.points import org_import
 
 pytestmark = pytest.mark.django_db
 

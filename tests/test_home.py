@@ -6,15 +6,13 @@ from fractions import Fraction
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 
 from liaison.compliance.pace import YearProgress, format_days, round_to_half_day, year_progress
-from liaison.home.selectors import assigned_union_ids, quarter_span
+from liaison.home.selectors import quarter_span
 from records.models import Problem, VisitRecord
 from tests.factories import (
     CadreFactory,
@@ -25,6 +23,7 @@ from tests.factories import (
     UserFactory,
     VisitRecordFactory,
 )
+from unions.assignments.selectors import assigned_union_ids
 
 pytestmark = pytest.mark.django_db
 HOME = reverse("home")
@@ -252,8 +251,6 @@ def test_assigned_union_ids_are_the_cadres_current_units_of_that_year(alice, bob
     LiaisonAssignmentFactory(cadre=alice, year=2025)
     LiaisonAssignmentFactory(cadre=bob, year=2026)
     assert assigned_union_ids(alice, 2026) == {kept.union_id}
-    # records reaches it through the setting, without importing liaison.
-    assert import_string(settings.RECORDS_ASSIGNED_UNITS)(alice, 2026) == {kept.union_id}
 
 
 def test_rounding_to_the_half_day_goes_half_up():

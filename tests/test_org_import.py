@@ -10,9 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
-from liaison.assignments import org_import as importer
-from liaison.assignments.org_import import org_import, template_workbook
-from liaison.models import LiaisonAssignment
 from tests.factories import (
     CadreFactory,
     DepartmentFactory,
@@ -21,7 +18,9 @@ from tests.factories import (
     make_credit_code,
 )
 from tests.org_workbooks import CODES, HEADERS, build, good_rows
-from unions.models import Cadre, Department, GrassrootsUnion, Street
+from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, Street
+from unions.org_import import points as importer
+from unions.org_import.points import org_import, template_workbook
 from unions.roles import Role
 from unions.validators import credit_code_check_character
 

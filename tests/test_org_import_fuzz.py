@@ -18,11 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from liaison.assignments.org_import import org_import
-from liaison.models import LiaisonAssignment
 from tests.factories import CadreFactory, GrassrootsUnionFactory
 from tests.org_workbooks import CODES, HEADERS, build, good_rows
-from unions.models import Cadre, Department, GrassrootsUnion, Street
+from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, Street
+from unions.org_import.points import org_import
 
 pytestmark = pytest.mark.django_db
 

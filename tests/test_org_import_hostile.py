@@ -16,11 +16,10 @@ from django.utils import translation
 from django.utils.html import escape
 from openpyxl import Workbook
 
-from liaison.assignments.org_import import org_import
-from liaison.models import LiaisonAssignment
 from tests.org_workbooks import build, good_rows
-from unions.models import Cadre, Department, GrassrootsUnion
+from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment
 from unions.org_import import workbook as unions_importer
+from unions.org_import.points import org_import
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from liaison.models import LiaisonAssignment, QuarterlyMeeting
+from liaison.models import QuarterlyMeeting
 from records.models import ContactForm, Problem, ProblemEvent, VisitRecord
-from unions.models import Cadre, Department, GrassrootsUnion, Street
+from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, Street
 from unions.roles import GROUP_NAMES, Role
 
 pytestmark = pytest.mark.django_db

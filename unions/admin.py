@@ -1,8 +1,21 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from unions.models import Cadre, Department, GrassrootsUnion
+from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment
+
+
+class HistoryReadOnlyAdmin(SimpleHistoryAdmin):
+    """An object's history, shown and never changed. SIMPLE_HISTORY_REVERT_DISABLED only hides
+    the "Revert" button of a past version's page: its form would still save a POST over the
+    object. Here the past version is read (GET) and any other request is refused."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Department)
@@ -47,3 +60,40 @@ class GrassrootsUnionAdmin(admin.ModelAdmin):
     list_filter = ["street", "kind", "active"]
     # 3,000 unions: every form that points at a union uses an autocomplete searching these.
     search_fields = ["name", "credit_code", "chair"]
+
+
+@admin.register(LiaisonAssignment)
+class LiaisonAssignmentAdmin(HistoryReadOnlyAdmin):
+    list_display = [
+        "year",
+        "cadre",
+        "department",
+        "union",
+        "street",
+        "assigned_by",
+        "assigned_at",
+        "ended_at",
+    ]
+    list_filter = [
+        "year",
+        "cadre__department",
+        "union__street",
+        ("ended_at", admin.EmptyFieldListFilter),
+    ]
+    list_select_related = ["cadre__department", "union", "assigned_by"]
+    search_fields = [
+        "cadre__name",
+        "cadre__staff_number",
+        "union__name",
+        "union__credit_code",
+    ]
+    autocomplete_fields = ["cadre", "union", "assigned_by"]
+    readonly_fields = ["assigned_at"]
+
+    @admin.display(description=_("department"), ordering="cadre__department__order")
+    def department(self, assignment):
+        return assignment.cadre.department
+
+    @admin.display(description=_("street"), ordering="union__street")
+    def street(self, assignment):
+        return assignment.union.get_street_display()

@@ -5,8 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import YEAR_VALIDATORS
-from unions.models import GrassrootsUnion
+from unions.models import YEAR_VALIDATORS, GrassrootsUnion
 
 
 class UnionSearchForm(forms.Form):

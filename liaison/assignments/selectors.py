@@ -12,8 +12,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from liaison.models import LiaisonAssignment
-from unions.models import Cadre, GrassrootsUnion, Street
+from unions.models import Cadre, GrassrootsUnion, LiaisonAssignment, Street
 
 
 def current_points(year: int):

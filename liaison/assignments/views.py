@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from liaison.assignments import selectors, services
+from liaison.assignments import selectors
 from liaison.assignments.forms import AssignForm, EndForm, OrgImportForm, UnionSearchForm
-from liaison.assignments.org_import import org_import, template_workbook
-from liaison.models import LiaisonAssignment
-from unions.models import Cadre, Street
+from unions.assignments import services
+from unions.models import Cadre, LiaisonAssignment, Street
+from unions.org_import.points import org_import, template_workbook
 from unions.roles import Role, has_role
 
 SEARCH_PER_PAGE = 20

@@ -53,10 +53,9 @@ from liaison.demo.data import (
     credit_code,
     stamps_as_given,
 )
-from liaison.models import LiaisonAssignment
 from records.calendar import WorkingCalendar
 from records.models import ContactForm, Notification, Problem, ProblemEvent, VisitRecord
-from unions.models import Cadre, Department, GrassrootsUnion, Street
+from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, Street
 from unions.roles import GROUP_NAMES, Role
 
 MARKER_TABLE = "bench_dataset"

@@ -301,7 +301,7 @@ def measure_filing(
 ) -> PageResult:
     """POST a new sheet to records:record-create, each time another cadre or another date with
     room left, and expect the redirect (302) to the filed sheet. The sheets are deleted after."""
-    from liaison.home.selectors import assigned_union_ids
+    from unions.assignments.selectors import assigned_union_ids
 
     today = timezone.localdate()
     slots = []  # (client, cadre, union, date), cadres taking turns
@@ -425,8 +425,7 @@ def floor_queries(*, year: int, quarter: int, today: datetime.date) -> list[tupl
     live_street_coverage, quarterly_trend) as three hand-written statements, each one pass of
     GROUP BY aggregates — what a person would write against these tables."""
     from liaison.meetings.services import quarter_bounds
-    from liaison.models import LiaisonAssignment
-    from unions.models import GrassrootsUnion
+    from unions.models import GrassrootsUnion, LiaisonAssignment
 
     start, end = quarter_bounds(year, quarter)
     as_of = min(end, today)

@@ -22,10 +22,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from qrcode.image.svg import SvgPathImage
 
-from liaison.home.selectors import assigned_union_ids
-from liaison.models import LiaisonAssignment
 from records.models import ContactForm, ContentArea
-from unions.models import GrassrootsUnion
+from unions.assignments.selectors import assigned_union_ids
+from unions.models import GrassrootsUnion, LiaisonAssignment
 from unions.roles import Role, cadre_of, has_role, sees_everything
 from unions.tokens import new_public_token
 

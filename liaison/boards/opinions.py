@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from liaison.home.selectors import assigned_union_ids
 from liaison.models import Opinion
 from records.models import Problem, VisitRecord
 from records.sheets.services import record_save
+from unions.assignments.selectors import assigned_union_ids
 from unions.models import GrassrootsUnion
 from unions.roles import Role, cadre_of, has_role
 

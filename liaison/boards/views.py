@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from liaison.boards import board, opinions
 from liaison.boards.forms import OpinionFilterForm
-from liaison.home.selectors import assigned_union_ids
 from liaison.models import Opinion
+from unions.assignments.selectors import assigned_union_ids
 from unions.models import GrassrootsUnion, Street
 from unions.roles import Role, cadre_of, has_role
 

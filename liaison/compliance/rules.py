@@ -56,9 +56,8 @@ from django.utils.translation import get_language, pgettext_lazy
 
 from liaison.compliance.pace import ZERO_DAYS
 from liaison.meetings.services import quarter_bounds
-from liaison.models import LiaisonAssignment
 from records.models import Problem, VisitRecord
-from unions.models import Cadre
+from unions.models import Cadre, LiaisonAssignment
 
 FILED = VisitRecord.Status.FILED
 DAYS = DecimalField(max_digits=8, decimal_places=1)

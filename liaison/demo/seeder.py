@@ -57,10 +57,10 @@ from liaison.demo.data import (
     credit_code,
     stamps_as_given,
 )
-from liaison.models import LiaisonAssignment, QuarterlyMeeting
+from liaison.models import QuarterlyMeeting
 from records.calendar import WorkingCalendar
 from records.models import ContactForm, Problem, ProblemEvent, VisitRecord
-from unions.models import Cadre, Department, GrassrootsUnion, Street
+from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, Street
 from unions.roles import GROUP_NAMES, Role
 
 

@@ -15,9 +15,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from liaison.compliance.pace import ZERO_DAYS, filed_days_subquery, year_progress
-from liaison.models import LiaisonAssignment
 from records.models import Problem, VisitRecord
-from unions.models import Cadre, Department, GrassrootsUnion
+from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment
 
 # Each list on the cadre's home page shows this many rows, with the full count beside it.
 HOME_LIST_LIMIT = 10
@@ -25,18 +24,6 @@ HOME_LIST_LIMIT = 10
 # Problems the cadre raised that still wait on someone: an answer from the department or
 # leader they were transferred to, or — once answered — the cadre's feedback to the grassroots.
 WAITING_STATUSES = (Problem.Status.TRANSFERRED, Problem.Status.ACCEPTED, Problem.Status.ANSWERED)
-
-
-def assigned_union_ids(cadre: Cadre, year: int) -> set[int]:
-    """The unions of the cadre's current (not ended) contact points in `year`. One query.
-
-    `records` calls it through settings.RECORDS_ASSIGNED_UNITS, without importing this app."""
-    return set(
-        LiaisonAssignment.objects.for_year(year)
-        .current()
-        .filter(cadre=cadre)
-        .values_list("union_id", flat=True)
-    )
 
 
 def quarter_span(day: datetime.date) -> tuple[datetime.date, datetime.date]:

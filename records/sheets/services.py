@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from records.calendar import WorkingCalendar, days_in
@@ -26,6 +25,7 @@ from records.models import (
 )
 from records.problems.services import problem_transfer
 from records.versions import claim_version
+from unions.assignments.selectors import assigned_union_ids
 from unions.models import Cadre
 from unions.roles import Role, has_role
 
@@ -41,12 +41,6 @@ class FilingRefused(ValidationError):
     def __init__(self, record_errors: dict, problem_errors: dict[int, dict]):
         super().__init__(record_errors or {"__all__": [_("Please correct the problems below.")]})
         self.problem_errors = problem_errors
-
-
-def assigned_union_ids(cadre: Cadre, year: int) -> set[int]:
-    """The cadre's contact units that year, answered by the function the project names
-    (settings.RECORDS_ASSIGNED_UNITS: records does not import the 443 app above it)."""
-    return import_string(settings.RECORDS_ASSIGNED_UNITS)(cadre, year)
 
 
 @dataclass

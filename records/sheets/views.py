@@ -21,6 +21,7 @@ from records.sheets.forms import (
     VisitRecordForm,
 )
 from records.versions import EditConflict
+from unions.assignments.selectors import assigned_union_ids
 from unions.models import GrassrootsUnion, Street
 from unions.roles import Role, cadre_of, has_role
 
@@ -100,7 +101,7 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
     """The record sheet: save as a draft, or file it. On any error everything typed stays,
     the chosen files included (they are stored at once, pending, and carried by id)."""
     year = (record.start_date or timezone.localdate()).year
-    my_union_ids = services.assigned_union_ids(record.cadre, year)
+    my_union_ids = assigned_union_ids(record.cadre, year)
     pending: list[Attachment] = []
     status = 400 if request.method == "POST" else 200
     if request.method == "POST":

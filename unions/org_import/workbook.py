@@ -3,7 +3,7 @@ departments (部室), cadres (机关干部) and grassroots unions (基层工会)
 
 Reading and checking write nothing: `plan_org` turns the rows into a plan and a list of every
 problem found, by sheet, row and column; `OrgPlan.apply` writes the plan, inside the caller's
-transaction. The contact-point sheet and the import as a whole live in `liaison.importer`
+transaction. The contact-point sheet and the import as a whole live in `unions.org_import.points`
 (this app knows nothing of the apps above it). Each sheet is matched on a natural key —
 department name, staff number, credit code — so importing the same file twice changes nothing.
 """

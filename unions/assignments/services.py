@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from liaison.models import YEAR_VALIDATORS, LiaisonAssignment
-from unions.models import Cadre, GrassrootsUnion
+from unions.models import YEAR_VALIDATORS, Cadre, GrassrootsUnion, LiaisonAssignment
 
 
 def _leader_limit_error(cadre: Cadre, year: int) -> ValidationError:

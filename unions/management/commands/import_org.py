@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.assignments.org_import import org_import
+from unions.org_import.points import org_import
 
 
 class Command(BaseCommand):

@@ -4,9 +4,9 @@ both run.
 
 Every row of every sheet is checked before anything is written, and every problem is reported
 at once, by sheet, row and column. Only a file without a single problem is written, in one
-transaction: departments, cadres and unions by `unions.importer` (which knows nothing of this
-app), then the contact points through `assignment_create`, so the rule of 4 units per leader
-lives in one place.
+transaction: departments, cadres and unions by the plan of `unions.org_import.sheets`, then
+the contact points through `assignment_create`, so the rule of 4 units per leader lives in one
+place.
 """
 
 from collections import defaultdict
@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from liaison.assignments.services import assignment_create
-from liaison.models import LiaisonAssignment
-from unions.models import Cadre, GrassrootsUnion
+from unions.assignments.services import assignment_create
+from unions.models import Cadre, GrassrootsUnion, LiaisonAssignment
 from unions.org_import.sheets import (
     EXAMPLE_CREDIT_CODE,
     EXAMPLE_STAFF_NUMBER,
