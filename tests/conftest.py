@@ -6,14 +6,29 @@ carol   — head of alice's department (also a cadre herself)
 olivia  — the organization department (组织人事部)
 """
 
+import datetime
 import time
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.db import connection
 
 from liaison.security import SessionIdleMiddleware
-from tests.factories import CadreFactory, DepartmentFactory, UserFactory
+from records.models import ExportJob, Notification, Problem, VisitRecord
+from tests.factories import (
+    AttachmentFactory,
+    CadreFactory,
+    DepartmentFactory,
+    GrassrootsUnionFactory,
+    LiaisonAssignmentFactory,
+    OpinionFactory,
+    ProblemFactory,
+    QuarterlyMeetingFactory,
+    UserFactory,
+    VisitRecordFactory,
+)
+from tests.helpers import World
 from unions.models import Cadre
 from unions.roles import Role
 
@@ -90,7 +105,8 @@ def admin_user(db):
 @pytest.fixture
 def login(client):
     """Log the test client in as a user (or a cadre's user). force_login: the login form and
-    its lockout are tested through the form itself (tests/test_login_lockout.py)."""
+    its lockout are tested through the form itself
+    (tests/liaison/security/test_login_lockout.py)."""
 
     def _login(who):
         user = getattr(who, "user", who)
@@ -111,3 +127,62 @@ def postgres_only():
         pytest.skip(
             "row locks are only proven on PostgreSQL (select_for_update is a no-op on SQLite)"
         )
+
+
+@pytest.fixture
+def world(alice, bob, carol, olivia, admin_user, other_department, department):
+    dave = CadreFactory(
+        name="丁大伟",
+        department=other_department,
+        rank=Cadre.Rank.DIVISION,
+        title="部长",
+        user__username="dave",
+        user__roles=[Role.CADRE, Role.DEPARTMENT_HEAD],
+    )
+    union = GrassrootsUnionFactory(name="西城区人民医院工会")
+    point = LiaisonAssignmentFactory(cadre=alice, union=union, year=2026)
+    filed = VisitRecordFactory(cadre=alice, union=union, start_date=datetime.date(2026, 11, 20))
+    draft = VisitRecordFactory(
+        cadre=alice,
+        union=union,
+        start_date=datetime.date(2026, 11, 23),
+        status=VisitRecord.Status.DRAFT,
+    )
+    problem = ProblemFactory(
+        record=filed,
+        resolution=Problem.Resolution.TRANSFER,
+        status=Problem.Status.TRANSFERRED,
+        department=department,
+        deadline=datetime.date(2026, 12, 15),
+    )
+    export = ExportJob(
+        kind=ExportJob.Kind.REGISTER,
+        title="工作记录单台账",
+        filename="register.xlsx",
+        requested_by=alice.user,
+        status=ExportJob.Status.DONE,
+    )
+    export.file.save("register.xlsx", ContentFile(b"PK\x03\x04 not really a workbook"))
+    return World(
+        alice=alice,
+        bob=bob,
+        carol=carol,
+        dave=dave,
+        olivia=olivia,
+        admin_user=admin_user,
+        union=union,
+        point=point,
+        filed=filed,
+        draft=draft,
+        problem=problem,
+        attachment=AttachmentFactory(record=filed),
+        opinion=OpinionFactory(union=union),
+        notification=Notification.objects.create(
+            recipient=alice.user,
+            problem=problem,
+            kind=Notification.Kind.URGED,
+            message="请尽快答复",
+        ),
+        export=export,
+        meeting=QuarterlyMeetingFactory(year=2026, quarter=3),
+    )

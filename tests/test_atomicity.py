@@ -18,8 +18,8 @@ from liaison.compliance import services as compliance_services
 from liaison.models import QuarterSnapshot
 from records.models import Notification, Problem, ProblemEvent, VisitRecord
 from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory, VisitRecordFactory
+from tests.helpers import sheet, solved_on_the_spot, to_transfer
 from tests.org_workbooks import build
-from tests.test_record_filing import sheet, solved_on_the_spot, to_transfer
 from unions.assignments.services import assignments_roll_over
 from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment
 from unions.org_import import points as importer

@@ -30,7 +30,7 @@ from tests.factories import (
     UserFactory,
     VisitRecordFactory,
 )
-from tests.test_compliance import build_cadres
+from tests.helpers import build_cadres
 from unions.models import Department, Street
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ from tests.factories import (
     LiaisonAssignmentFactory,
     VisitRecordFactory,
 )
-from tests.test_record_filing import sheet
+from tests.helpers import sheet
 from unions.models import GrassrootsUnion
 from unions.roles import Role
 

@@ -3,7 +3,7 @@ says; they are stored under random names outside any public path and only ever s
 the permission check, as a download unless they are an image.
 
 (The size limit and a text file named like a photo are also tested through the whole sheet in
-tests/test_record_filing.py; who may fetch a file in tests/test_record_access.py.)"""
+tests/test_record_filing.py; who may fetch a file in tests/records/sheets/test_record_access.py.)"""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

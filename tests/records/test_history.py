@@ -29,8 +29,8 @@ from tests.factories import (
     QuarterlyMeetingFactory,
     VisitRecordFactory,
 )
+from tests.helpers import form_values, sheet, solved_on_the_spot, to_transfer
 from tests.org_workbooks import build
-from tests.test_record_filing import form_values, sheet, solved_on_the_spot, to_transfer
 from unions.assignments.services import assignment_create, assignment_end, assignments_roll_over
 from unions.models import LiaisonAssignment
 from unions.org_import.points import org_import
@@ -393,7 +393,7 @@ BULK = re.compile(
 
 
 def test_no_bulk_write_on_a_tracked_model_bypasses_the_history():
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     offenders = []
     for app in ("liaison", "records", "unions"):
         for path in (root / app).rglob("*.py"):

@@ -22,7 +22,7 @@ from records.sheets import services
 from records.versions import EditConflict
 from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory, ProblemFactory
 from tests.factories import VisitRecordFactory as RecordFactory
-from tests.test_record_filing import form_values
+from tests.helpers import form_values
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from records.problems import selectors
 from records.problems import services as loop
 from records.sheets.services import editable_problems, record_return
 from tests.factories import CadreFactory, GrassrootsUnionFactory, ProblemFactory, UserFactory
-from tests.test_record_filing import sheet, to_transfer
+from tests.helpers import sheet, to_transfer
 from unions.models import Cadre
 from unions.roles import Role
 

@@ -12,8 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-# `world` (alice's objects, every role's user) is the matrix's fixture.
-from tests.test_permission_matrix import PAGES, ROLES, user_of, world  # noqa: F401
+from tests.helpers import PAGES, ROLES, user_of
 
 INLINE = {
     # A <script> without src= (a JSON data block, never executed, would be allowed).

@@ -6,7 +6,6 @@ Today is Tuesday 2026-11-24; the default sheet is an on-site visit on Monday 202
 import datetime
 import re
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,70 +16,11 @@ from django.utils.translation import gettext
 from records.models import Attachment, Problem, ProblemEvent, VisitRecord
 from records.sheets.services import zero_days_reason
 from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory, VisitRecordFactory
+from tests.helpers import TEXTS, form_values, sheet, solved_on_the_spot, to_transfer
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(20)
-
-TEXTS = {
-    "questions_prepared": "职工对食堂和通勤有什么意见？",
-    "people_met": "工会主席张明、一线职工代表",
-    "needs_and_opinions": "希望增加夜班班车",
-    "policies_publicised": "宣传了职工互助保障政策",
-    "actions_on_spot": "当场协调食堂延长供餐时间",
-}
-
-
-def sheet(union, *, problems=(), **changes):
-    """The POST of a complete, valid sheet for `union`; `changes` replace fields (None drops
-    one), `problems` are the problem rows (dicts of the row's fields)."""
-    data = {
-        "union": str(union.pk),
-        "start_date": "2026-11-23",
-        "end_date": "2026-11-23",
-        "days": "1",
-        "contact_form": "on_site",
-        "content_areas": ["needs", "problems"],
-        **TEXTS,
-        "workers_met": "12",
-        "transport_accepted": "False",
-        "gifts_accepted": "False",
-        "banquet_accepted": "False",
-        "integrity_explanation": "",
-        "problems-TOTAL_FORMS": str(len(problems)),
-        "problems-INITIAL_FORMS": "0",
-        "problems-MIN_NUM_FORMS": "0",
-        "problems-MAX_NUM_FORMS": "1000",
-        "attach-pending": "",
-        "action": "file",
-    }
-    for index, row in enumerate(problems):
-        for name, value in row.items():
-            data[f"problems-{index}-{name}"] = value
-    data.update(changes)
-    return {name: value for name, value in data.items() if value is not None}
-
-
-def solved_on_the_spot(**changes):
-    return {
-        "description": "职工反映加班费计算不清",
-        "category": "wages",
-        "resolution": "on_spot",
-        "action_on_spot": "当场请企业人事说明计算办法",
-        **changes,
-    }
-
-
-def to_transfer(department, **changes):
-    return {
-        "description": "夜班班车不足",
-        "category": "welfare",
-        "resolution": "transfer",
-        "action_on_spot": "",
-        "department": str(department.pk) if department else "",
-        "leader": "",
-        **changes,
-    }
 
 
 def zh(message: str) -> str:
@@ -96,52 +36,6 @@ def errors(response) -> dict[str, list[str]]:
 
 def problem_errors(response, index: int) -> dict[str, list[str]]:
     return dict(response.context["formset"].forms[index].errors)
-
-
-class FormValues(HTMLParser):
-    """What a browser would send back from a page: name → values (checked boxes and radios,
-    selected options, text of textareas). The empty problem template is left out."""
-
-    def __init__(self):
-        super().__init__()
-        self.values: dict[str, list[str]] = {}
-        self._textarea = self._select = None
-        self._in_template = False
-
-    def _add(self, name, value):
-        if name and "__prefix__" not in name:
-            self.values.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "input" and attrs.get("type") not in ("submit", "file"):
-            if attrs.get("type") in ("radio", "checkbox") and "checked" not in attrs:
-                return
-            self._add(attrs.get("name"), attrs.get("value") or "")
-        elif tag == "textarea":
-            self._textarea, self._text = attrs.get("name"), ""
-        elif tag == "select":
-            self._select = attrs.get("name")
-        elif tag == "option" and self._select and "selected" in attrs:
-            self._add(self._select, attrs.get("value") or "")
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._text += data
-
-    def handle_endtag(self, tag):
-        if tag == "textarea" and self._textarea:
-            # A textarea's first newline belongs to the markup, not to the value.
-            self._add(self._textarea, self._text.removeprefix("\n").removeprefix("\r\n"))
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-
-
-def form_values(response) -> dict[str, list[str]]:
-    parser = FormValues()
-    parser.feed(response.content.decode())
-    return parser.values
 
 
 def error_summary(response) -> str:

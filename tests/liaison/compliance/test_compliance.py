@@ -4,7 +4,6 @@ Today is Tuesday 2026-11-24 (Q4 under way); the pace is 18.5 days today, 16 at t
 
 import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,30 +27,12 @@ from tests.factories import (
     QuarterSnapshotFactory,
     VisitRecordFactory,
 )
+from tests.helpers import BEIJING, at, build_cadres, filed
 from unions.models import Street
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 TODAY = D(2026, 11, 24)
-BEIJING = ZoneInfo("Asia/Shanghai")
-
-
-def at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime:
-    """A moment in Beijing time."""
-    return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=BEIJING)
-
-
-def filed(cadre, union, on, *, days="1.0", end=None, filed_at=None, **kwargs):
-    end = end or on
-    return VisitRecordFactory(
-        cadre=cadre,
-        union=union,
-        start_date=on,
-        end_date=end,
-        days=Decimal(days),
-        filed_at=filed_at or at(end),
-        **kwargs,
-    )
 
 
 def rows_by_name(**kwargs) -> dict[str, CadreRow]:
@@ -295,24 +276,6 @@ class TestStatus:
         assert rows[carol.name].status == ComplianceStatus.NO_CONTACT
         with translation.override("en"):
             assert rows[carol.name].status_label == "No contact"
-
-
-def build_cadres(n: int, department, other_department):
-    """`n` cadres, each with two units, sheets this quarter and last, and problems."""
-    for i in range(n):
-        cadre = CadreFactory(department=department if i % 2 else other_department)
-        first, second = GrassrootsUnionFactory(), GrassrootsUnionFactory()
-        LiaisonAssignmentFactory(cadre=cadre, union=first)
-        LiaisonAssignmentFactory(cadre=cadre, union=second)
-        record = filed(cadre, first, D(2026, 10, 9), gifts_accepted=bool(i % 3))
-        filed(cadre, second, D(2026, 8, 9))
-        ProblemFactory(
-            record=record,
-            resolution=Problem.Resolution.TRANSFER,
-            status=Problem.Status.TRANSFERRED,
-            department=department,
-            deadline=D(2026, 11, 1),
-        )
 
 
 class TestQueries:

@@ -18,7 +18,7 @@ from tests.factories import (
     UserFactory,
     VisitRecordFactory,
 )
-from tests.test_compliance import build_cadres
+from tests.helpers import build_cadres
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -1,0 +1,386 @@
+"""Helpers the tests share: a complete record sheet's POST and its problems, the values of a
+rendered form, a department of cadres with figures, and the permission matrix's world of roles."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from records.models import ExportJob, Notification, Problem, VisitRecord
+from tests.factories import (
+    CadreFactory,
+    GrassrootsUnionFactory,
+    LiaisonAssignmentFactory,
+    ProblemFactory,
+    VisitRecordFactory,
+)
+from unions.models import Cadre
+
+D = datetime.date
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime:
+    """A moment in Beijing time."""
+    return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=BEIJING)
+
+
+TEXTS = {
+    "questions_prepared": "职工对食堂和通勤有什么意见？",
+    "people_met": "工会主席张明、一线职工代表",
+    "needs_and_opinions": "希望增加夜班班车",
+    "policies_publicised": "宣传了职工互助保障政策",
+    "actions_on_spot": "当场协调食堂延长供餐时间",
+}
+
+
+def filed(cadre, union, on, *, days="1.0", end=None, filed_at=None, **kwargs):
+    end = end or on
+    return VisitRecordFactory(
+        cadre=cadre,
+        union=union,
+        start_date=on,
+        end_date=end,
+        days=Decimal(days),
+        filed_at=filed_at or at(end),
+        **kwargs,
+    )
+
+
+def sheet(union, *, problems=(), **changes):
+    """The POST of a complete, valid sheet for `union`; `changes` replace fields (None drops
+    one), `problems` are the problem rows (dicts of the row's fields)."""
+    data = {
+        "union": str(union.pk),
+        "start_date": "2026-11-23",
+        "end_date": "2026-11-23",
+        "days": "1",
+        "contact_form": "on_site",
+        "content_areas": ["needs", "problems"],
+        **TEXTS,
+        "workers_met": "12",
+        "transport_accepted": "False",
+        "gifts_accepted": "False",
+        "banquet_accepted": "False",
+        "integrity_explanation": "",
+        "problems-TOTAL_FORMS": str(len(problems)),
+        "problems-INITIAL_FORMS": "0",
+        "problems-MIN_NUM_FORMS": "0",
+        "problems-MAX_NUM_FORMS": "1000",
+        "attach-pending": "",
+        "action": "file",
+    }
+    for index, row in enumerate(problems):
+        for name, value in row.items():
+            data[f"problems-{index}-{name}"] = value
+    data.update(changes)
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def solved_on_the_spot(**changes):
+    return {
+        "description": "职工反映加班费计算不清",
+        "category": "wages",
+        "resolution": "on_spot",
+        "action_on_spot": "当场请企业人事说明计算办法",
+        **changes,
+    }
+
+
+def to_transfer(department, **changes):
+    return {
+        "description": "夜班班车不足",
+        "category": "welfare",
+        "resolution": "transfer",
+        "action_on_spot": "",
+        "department": str(department.pk) if department else "",
+        "leader": "",
+        **changes,
+    }
+
+
+class FormValues(HTMLParser):
+    """What a browser would send back from a page: name → values (checked boxes and radios,
+    selected options, text of textareas). The empty problem template is left out."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, list[str]] = {}
+        self._textarea = self._select = None
+        self._in_template = False
+
+    def _add(self, name, value):
+        if name and "__prefix__" not in name:
+            self.values.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("type") not in ("submit", "file"):
+            if attrs.get("type") in ("radio", "checkbox") and "checked" not in attrs:
+                return
+            self._add(attrs.get("name"), attrs.get("value") or "")
+        elif tag == "textarea":
+            self._textarea, self._text = attrs.get("name"), ""
+        elif tag == "select":
+            self._select = attrs.get("name")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self._add(self._select, attrs.get("value") or "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea:
+            # A textarea's first newline belongs to the markup, not to the value.
+            self._add(self._textarea, self._text.removeprefix("\n").removeprefix("\r\n"))
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def form_values(response) -> dict[str, list[str]]:
+    parser = FormValues()
+    parser.feed(response.content.decode())
+    return parser.values
+
+
+def build_cadres(n: int, department, other_department):
+    """`n` cadres, each with two units, sheets this quarter and last, and problems."""
+    for i in range(n):
+        cadre = CadreFactory(department=department if i % 2 else other_department)
+        first, second = GrassrootsUnionFactory(), GrassrootsUnionFactory()
+        LiaisonAssignmentFactory(cadre=cadre, union=first)
+        LiaisonAssignmentFactory(cadre=cadre, union=second)
+        record = filed(cadre, first, D(2026, 10, 9), gifts_accepted=bool(i % 3))
+        filed(cadre, second, D(2026, 8, 9))
+        ProblemFactory(
+            record=record,
+            resolution=Problem.Resolution.TRANSFER,
+            status=Problem.Status.TRANSFERRED,
+            department=department,
+            deadline=D(2026, 11, 1),
+        )
+
+
+# --- The permission matrix's world: every page × every role -------------------------------
+
+ROLES = ("anonymous", "owner", "cadre", "head", "other_head", "organization", "admin")
+
+# Namespaces (or top-level names) that are not the project's pages: Django's admin site.
+SKIPPED_NAMESPACES = {"admin"}
+
+LOGIN = 302  # an anonymous visitor is sent to log in
+
+
+@dataclass
+class World:
+    alice: Cadre
+    bob: Cadre
+    carol: Cadre
+    dave: Cadre
+    olivia: Cadre
+    admin_user: object
+    union: object
+    point: object
+    filed: VisitRecord
+    draft: VisitRecord
+    problem: Problem
+    attachment: object
+    opinion: object
+    notification: Notification
+    export: ExportJob
+    meeting: object
+
+
+@dataclass(frozen=True)
+class Page:
+    method: str
+    kwargs: Callable[[World], dict]
+    # Expected status for anonymous, owner (alice), another cadre (bob), the head of alice's
+    # department (carol), the head of another department (dave), the organization department
+    # (olivia), an administrator.
+    statuses: tuple[int, int, int, int, int, int, int]
+
+
+def none(w):
+    return {}
+
+
+def record(w):
+    return {"pk": w.filed.pk}
+
+
+def draft(w):
+    return {"pk": w.draft.pk}
+
+
+def problem(w):
+    return {"pk": w.problem.pk}
+
+
+def year(w):
+    return {"year": 2026}
+
+
+def export(w):
+    return {"pk": w.export.pk}
+
+
+def board(w):
+    return {"pk": w.union.pk}
+
+
+def token(w):
+    return {"token": w.union.public_token}
+
+
+def meeting(w):
+    return {"pk": w.meeting.pk}
+
+
+def decide(w):
+    return {"pk": w.meeting.pk, "problem_pk": w.problem.pk}
+
+
+def attachment(w):
+    return {"pk": w.attachment.pk}
+
+
+def notification(w):
+    return {"pk": w.notification.pk}
+
+
+def cadre(w):
+    return {"year": 2026, "pk": w.alice.pk}
+
+
+def point(w):
+    return {"pk": w.point.pk}
+
+
+def quarter(w):
+    return {"year": 2026, "quarter": 3}
+
+
+def street(w):
+    return {"street": w.union.street}
+
+
+def opinion(w):
+    return {"pk": w.opinion.pk}
+
+
+# Columns: anonymous, owner (alice), another cadre (bob), head of alice's department (carol),
+# head of another department (dave), organization department (olivia), administrator (root: a
+# superuser without a cadre profile, whose work is the Django admin).
+PAGES: dict[str, Page] = {
+    "home": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    "login": Page("GET", none, (200, 302, 302, 302, 302, 302, 302)),
+    "logout": Page("POST", none, (LOGIN, 302, 302, 302, 302, 302, 302)),
+    # Lists and searches show each role its own share (tests/test_visible_to.py): 200 for all.
+    "records:record-list": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    "records:record-create": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 403)),
+    "records:record-detail": Page("GET", record, (LOGIN, 200, 404, 200, 404, 200, 200)),
+    "records:record-edit": Page("GET", draft, (LOGIN, 200, 404, 404, 404, 404, 403)),
+    "records:record-return": Page("POST", record, (LOGIN, 403, 403, 403, 403, 400, 403)),
+    "records:record-print": Page("GET", record, (LOGIN, 200, 404, 200, 404, 200, 200)),
+    "records:attachment-download": Page("GET", attachment, (LOGIN, 200, 404, 200, 404, 200, 200)),
+    "records:union-search": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 403)),
+    "records:register": Page("GET", none, (LOGIN, 403, 403, 200, 200, 200, 403)),
+    "records:register-export": Page("POST", none, (LOGIN, 403, 403, 400, 400, 400, 403)),
+    # An export is its requester's alone, whoever else may read the same records.
+    "records:export-detail": Page("GET", export, (LOGIN, 200, 404, 404, 404, 404, 404)),
+    "records:export-download": Page("GET", export, (LOGIN, 200, 404, 404, 404, 404, 404)),
+    "records:my-problems": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 403)),
+    "records:inbox": Page("GET", none, (LOGIN, 403, 403, 200, 200, 200, 403)),
+    "records:ledger": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "records:ledger-export": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "records:problem-detail": Page("GET", problem, (LOGIN, 200, 404, 200, 404, 200, 200)),
+    # The problem is transferred to carol's department: she may accept (nothing to fill in) and
+    # answer or hand it back (the empty form is refused, 400); a step that does not fit the
+    # problem's state is 409 for whoever may see it; who may not see it gets 404.
+    "records:problem-transfer": Page("POST", problem, (LOGIN, 409, 404, 409, 404, 409, 409)),
+    "records:problem-accept": Page("POST", problem, (LOGIN, 409, 404, 302, 404, 409, 409)),
+    "records:problem-answer": Page("POST", problem, (LOGIN, 409, 404, 400, 404, 409, 409)),
+    "records:problem-hand-back": Page("POST", problem, (LOGIN, 409, 404, 400, 404, 409, 409)),
+    "records:problem-feedback": Page("POST", problem, (LOGIN, 409, 404, 409, 404, 409, 409)),
+    "records:problem-urge": Page("POST", problem, (LOGIN, 409, 404, 409, 404, 302, 409)),
+    "records:problem-retransfer": Page("POST", problem, (LOGIN, 409, 404, 409, 404, 400, 409)),
+    "records:problem-set-deadline": Page("POST", problem, (LOGIN, 409, 404, 409, 404, 400, 409)),
+    "records:problem-close": Page("POST", problem, (LOGIN, 409, 404, 409, 404, 400, 409)),
+    "records:notifications": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    "records:notifications-read": Page("POST", none, (LOGIN, 302, 302, 302, 302, 302, 302)),
+    "records:notification-open": Page("GET", notification, (LOGIN, 302, 404, 404, 404, 404, 404)),
+    # The assignment desk and the import are the organization department's alone.
+    "assignments:desk-current": Page("GET", none, (LOGIN, 403, 403, 403, 403, 302, 403)),
+    "assignments:desk": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "assignments:cadre": Page("GET", cadre, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "assignments:assignment-add": Page("POST", cadre, (LOGIN, 403, 403, 403, 403, 302, 403)),
+    "assignments:assignment-end": Page("POST", point, (LOGIN, 403, 403, 403, 403, 400, 403)),
+    "assignments:roll-over": Page("POST", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "assignments:coverage": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "assignments:uncovered": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "assignments:shared": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "assignments:cadres-without-units": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "assignments:import": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "assignments:import-template": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    # Department heads read the quarterly meetings; the organization department runs them.
+    "meetings:list": Page("GET", none, (LOGIN, 403, 403, 200, 200, 200, 200)),
+    "meetings:detail": Page("GET", meeting, (LOGIN, 404, 404, 200, 200, 200, 200)),
+    "meetings:record": Page("POST", meeting, (LOGIN, 404, 404, 403, 403, 400, 403)),
+    "meetings:decide": Page("POST", decide, (LOGIN, 404, 404, 403, 403, 400, 403)),
+    "meetings:print": Page("GET", meeting, (LOGIN, 404, 404, 200, 200, 200, 200)),
+    "meetings:export": Page("GET", meeting, (LOGIN, 404, 404, 200, 200, 200, 200)),
+    "compliance:dashboard": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    "compliance:freeze": Page("POST", quarter, (LOGIN, 403, 403, 403, 403, 302, 403)),
+    "compliance:assessment": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    "workbooks:compliance": Page("GET", none, (LOGIN, 403, 403, 200, 200, 200, 200)),
+    "workbooks:assessment": Page("GET", none, (LOGIN, 403, 403, 200, 200, 200, 200)),
+    "boards:board-index": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    "boards:board": Page("GET", board, (LOGIN, 200, 404, 404, 404, 200, 200)),
+    "boards:token-regenerate": Page("POST", board, (LOGIN, 403, 403, 403, 403, 302, 403)),
+    "boards:board-street": Page("GET", street, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    "boards:board-all": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    "boards:opinion-list": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    "boards:opinion-take-up": Page("POST", opinion, (LOGIN, 302, 404, 404, 404, 403, 403)),
+    # The page a board's QR code opens: anonymous by design.
+    "boards:public": Page("GET", token, (200, 200, 200, 200, 200, 200, 200)),
+    "boards:public-thanks": Page("GET", token, (200, 200, 200, 200, 200, 200, 200)),
+}
+
+
+def project_url_names() -> set[str]:
+    """Every named URL pattern of the project, "namespace:name", Django's admin left out."""
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in SKIPPED_NAMESPACES:
+                    continue
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}{pattern.namespace}:"
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def user_of(world: World, role: str):
+    return {
+        "anonymous": None,
+        "owner": world.alice.user,
+        "cadre": world.bob.user,
+        "head": world.carol.user,
+        "other_head": world.dave.user,
+        "organization": world.olivia.user,
+        "admin": world.admin_user,
+    }[role]
