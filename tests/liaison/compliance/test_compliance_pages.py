@@ -19,6 +19,7 @@ from tests.factories import (
     VisitRecordFactory,
 )
 from tests.helpers import build_cadres
+from unions.models import Cadre
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -207,9 +208,32 @@ class TestSortingAndFilters:
         assert row_ids(response)[-2:] == [cast["alice"].pk, cast["bob"].pk]
 
     def test_every_column_sorts(self, page):
-        for key in compliance_sort_keys():
+        # What each column shows, read off the row independently of the view's sort keys.
+        shown = {
+            "department": lambda r: r.department_order,
+            "name": lambda r: r.name,
+            "rank": lambda r: Cadre.Rank.values.index(r.rank),
+            "units": lambda r: r.units_assigned,
+            "days": lambda r: r.days_filed_year,
+            "contacted": lambda r: r.units_contacted_quarter,
+            "records": lambda r: r.records_filed_quarter,
+            "timely": lambda r: r.timely_share,
+            "raised": lambda r: r.problems_raised,
+            "transferred": lambda r: r.problems_transferred,
+            "overdue": lambda r: r.problems_overdue,
+            "fed_back": lambda r: r.problems_fed_back,
+            "integrity": lambda r: r.integrity_exceptions,
+            "status": lambda r: ["no_contact", "behind", "on_track"].index(r.status),
+        }
+        assert set(shown) == set(compliance_sort_keys())
+        for key, value in shown.items():
             for direction in ("asc", "desc"):
-                assert page(sort=key, dir=direction).status_code == 200
+                rows = page(sort=key, dir=direction).context["rows"]
+                values = [value(row) for row in rows if value(row) is not None]
+                expected = sorted(values, reverse=direction == "desc")
+                assert values == expected, (key, direction)
+                if key in ("name", "days", "status", "department"):
+                    assert len(set(values)) > 1, key  # the cast tells the orders apart
 
     def test_a_sorted_header_links_to_the_reverse_order(self, page):
         response = page(sort="days", dir="asc")

@@ -8,7 +8,12 @@ import pytest
 from django.urls import reverse
 
 from records.models import VisitRecord
-from tests.factories import AttachmentFactory, UserFactory, VisitRecordFactory
+from tests.factories import (
+    AttachmentFactory,
+    GrassrootsUnionFactory,
+    UserFactory,
+    VisitRecordFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -148,9 +153,13 @@ def test_alice_sees_no_return_form(login, alice, filed):
 
 
 def test_alice_searches_the_unions(login, alice):
-    response = login(alice).get(reverse("records:union-search"), {"q": "工会"})
+    hospital = GrassrootsUnionFactory(name="北京某某医院工会")
+    GrassrootsUnionFactory(name="北京某某商场工会")
+    GrassrootsUnionFactory(name="北京某某医院后勤工会", active=False)
 
-    assert response.status_code == 200
+    response = login(alice).get(reverse("records:union-search"), {"q": "医院"})
+
+    assert [result["id"] for result in response.json()["results"]] == [hospital.pk]
 
 
 def test_alice_downloads_her_attachment(login, alice, attachment):
