@@ -1,14 +1,6 @@
 """Workbooks built off the request (ExportJob): the page that asks for one answers at once, a
-separate process writes the file and its progress, and the page offers it when it is ready.
-
-Why a process of its own (`manage.py run_exports`) and not the web worker, a thread or a task
-queue: a district's register (100,000 rows) takes tens of seconds; in the web worker it would
-hold one of gunicorn's two workers that long (and a few people at once would take them all); a
-thread would still share that worker's interpreter and die with it when gunicorn recycles it; a
-queue (Celery and a broker) is a service more to run on a closed network for one kind of job.
-A process started for the job needs nothing but the database: it claims the oldest waiting job,
-builds it, and takes the next, so at most EXPORT_WORKERS run at once however many people ask.
-"""
+separate process (`manage.py run_exports`) writes the file and its progress, and the page offers
+it when it is ready. Why: docs/decisions/0004-exports-off-the-request.md."""
 
 import logging
 import os
