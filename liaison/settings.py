@@ -64,6 +64,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "liaison.urls"
+# A refused CSRF token: a page in Chinese in the site's layout, not Django's English one.
+CSRF_FAILURE_VIEW = "liaison.errors.views.csrf_failure"
 
 TEMPLATES = [
     {

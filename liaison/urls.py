@@ -30,3 +30,9 @@ urlpatterns = [
     path("", include("liaison.boards.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in Chinese, in the site's layout (the public /u/ pages in theirs).
+handler400 = "liaison.errors.views.bad_request"
+handler403 = "liaison.errors.views.permission_denied"
+handler404 = "liaison.errors.views.page_not_found"
+handler500 = "liaison.errors.views.server_error"
