@@ -64,6 +64,24 @@ class IntegrityExceptionFilter(admin.SimpleListFilter):
         return queryset
 
 
+# A problem's steps: taken through records/problems/services.py, which writes the timeline.
+PROBLEM_STEP_FIELDS = [
+    "resolution",
+    "department",
+    "leader",
+    "urgent",
+    "deadline",
+    "status",
+    "answer",
+    "answered_at",
+    "answered_by",
+    "feedback_on",
+    "feedback_method",
+    "feedback_by",
+    "satisfaction",
+]
+
+
 class ProblemInline(admin.StackedInline):
     model = Problem
     extra = 0
@@ -80,7 +98,9 @@ class ProblemInline(admin.StackedInline):
         "deadline",
         "status",
     ]
-    autocomplete_fields = ["department", "leader"]
+    # The steps of the loop are taken on the site (records/problems/services.py), which
+    # writes the timeline; here they are shown, not changed.
+    readonly_fields = PROBLEM_STEP_FIELDS
 
 
 @admin.register(VisitRecord)
@@ -106,7 +126,9 @@ class VisitRecordAdmin(VersionedAdmin):
     search_fields = ["union__name", "union__credit_code", "cadre__name", "cadre__staff_number"]
     date_hierarchy = "start_date"
     autocomplete_fields = ["cadre", "union"]
-    readonly_fields = ["created_at", "updated_at"]
+    # Filing and returning are steps of records/sheets/services.py (they send the problems on
+    # and notify); here they are shown, not changed.
+    readonly_fields = ["status", "filed_at", "return_reason", "created_at", "updated_at"]
     inlines = [ProblemInline]
     fieldsets = [
         (None, {"fields": ["cadre", "union", ("start_date", "end_date"), "days", "contact_form"]}),
@@ -203,8 +225,8 @@ class ProblemAdmin(VersionedAdmin):
     list_select_related = ["record__union", "record__cadre", "department", "leader"]
     search_fields = ["description", "record__union__name", "record__cadre__name"]
     date_hierarchy = "created_at"
-    autocomplete_fields = ["record", "department", "leader", "answered_by", "feedback_by"]
-    readonly_fields = ["created_at", "updated_at"]
+    autocomplete_fields = ["record"]
+    readonly_fields = [*PROBLEM_STEP_FIELDS, "created_at", "updated_at"]
     inlines = [ProblemEventInline]
 
     @admin.display(description=_("grassroots union"), ordering="record__union__name")

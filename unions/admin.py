@@ -1,9 +1,16 @@
+from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from unions.assignments.services import (
+    assignment_create,
+    assignment_create_check,
+    assignment_end,
+    assignment_end_check,
+)
 from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment
 
 
@@ -62,8 +69,59 @@ class GrassrootsUnionAdmin(admin.ModelAdmin):
     search_fields = ["name", "credit_code", "chair"]
 
 
+# Which field a refusal of `assignment_create` is about, so the admin shows it next to it.
+CREATE_ERROR_FIELDS = {
+    "inactive_cadre": "cadre",
+    "leader_limit": "cadre",
+    "inactive_union": "union",
+    "duplicate": "union",
+}
+
+
+class AssignmentAddForm(forms.ModelForm):
+    """The service's checks, run on the cleaned values; `save_model` then creates through
+    `assignment_create` (which checks again, under its lock)."""
+
+    class Meta:
+        model = LiaisonAssignment
+        fields = ["cadre", "union", "year"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cadre, union, year = (cleaned.get(name) for name in ("cadre", "union", "year"))
+        if cadre and union and year:
+            try:
+                assignment_create_check(cadre=cadre, union=union, year=year)
+            except ValidationError as error:
+                for item in error.error_list:
+                    self.add_error(CREATE_ERROR_FIELDS.get(item.code), item)
+        return cleaned
+
+
+class AssignmentEndForm(forms.ModelForm):
+    """A contact point is only ended here, through `assignment_end`; the rest is read-only."""
+
+    class Meta:
+        model = LiaisonAssignment
+        fields = ["ended_at", "end_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        ended_at, reason = cleaned.get("ended_at"), cleaned.get("end_reason", "")
+        if (ended_at or reason) and not self.has_error("ended_at"):
+            try:
+                assignment_end_check(assignment=self.instance, ended_at=ended_at, reason=reason)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(LiaisonAssignment)
 class LiaisonAssignmentAdmin(HistoryReadOnlyAdmin):
+    """Saved through the assignment services, never around them: an add is `assignment_create`
+    (the 4-units rule, active cadre and union), a change only ends the point
+    (`assignment_end`)."""
+
     list_display = [
         "year",
         "cadre",
@@ -87,8 +145,41 @@ class LiaisonAssignmentAdmin(HistoryReadOnlyAdmin):
         "union__name",
         "union__credit_code",
     ]
-    autocomplete_fields = ["cadre", "union", "assigned_by"]
-    readonly_fields = ["assigned_at"]
+    autocomplete_fields = ["cadre", "union"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["cadre", "union", "year"]
+        return ["cadre", "union", "year", "assigned_by", "assigned_at", "ended_at", "end_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        fixed = ["cadre", "union", "year", "assigned_by", "assigned_at"]
+        return fixed if obj.ended_at is None else [*fixed, "ended_at", "end_reason"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = AssignmentAddForm if obj is None else AssignmentEndForm
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            created = assignment_create(
+                cadre=obj.cadre, union=obj.union, year=obj.year, user=request.user
+            )
+            obj.pk, obj.assigned_by, obj.assigned_at = (
+                created.pk,
+                created.assigned_by,
+                created.assigned_at,
+            )
+            obj._state.adding = False
+        elif form.cleaned_data.get("ended_at") or form.cleaned_data.get("end_reason"):
+            assignment_end(
+                assignment=obj,
+                ended_at=form.cleaned_data["ended_at"],
+                reason=form.cleaned_data["end_reason"],
+                user=request.user,
+            )
 
     @admin.display(description=_("department"), ordering="cadre__department__order")
     def department(self, assignment):

@@ -38,6 +38,19 @@ def assignment_create(
     """
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
     union = GrassrootsUnion.objects.get(pk=union.pk)
+    assignment_create_check(cadre=cadre, union=union, year=year)
+
+    assignment = LiaisonAssignment(cadre=cadre, union=union, year=year, assigned_by=user)
+    assignment.full_clean()
+    assignment._history_user = user
+    assignment.save()
+    return assignment
+
+
+def assignment_create_check(*, cadre: Cadre, union: GrassrootsUnion, year: int) -> None:
+    """Raise the `ValidationError` that `assignment_create` would raise, without writing: for
+    a form that shows the refusal next to its fields (the admin's). Unlocked: the creation
+    checks again under its lock."""
     if not cadre.active:
         raise ValidationError(
             _("%(cadre)s is no longer an active cadre.") % {"cadre": cadre.name},
@@ -69,12 +82,6 @@ def assignment_create(
         if held >= settings.LEADER_UNITS:
             raise _leader_limit_error(cadre, year)
 
-    assignment = LiaisonAssignment(cadre=cadre, union=union, year=year, assigned_by=user)
-    assignment.full_clean()
-    assignment._history_user = user
-    assignment.save()
-    return assignment
-
 
 @transaction.atomic
 def assignment_end(
@@ -83,6 +90,19 @@ def assignment_end(
     """End a contact point mid-year (a cadre leaves, a union closes). The cadre's record sheets
     stay theirs; the union counts as uncovered from now on."""
     assignment = LiaisonAssignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment_end_check(assignment=assignment, ended_at=ended_at, reason=reason)
+    assignment.ended_at = ended_at
+    assignment.end_reason = reason.strip()
+    assignment.full_clean()
+    assignment._history_user = user
+    assignment.save(update_fields=["ended_at", "end_reason"])
+    return assignment
+
+
+def assignment_end_check(
+    *, assignment: LiaisonAssignment, ended_at: datetime.date | None, reason: str
+) -> None:
+    """Raise the `ValidationError` that `assignment_end` would raise, without writing."""
     errors: dict[str, list[str]] = {}
     if assignment.ended_at is not None:
         raise ValidationError(
@@ -102,12 +122,6 @@ def assignment_end(
         errors["end_reason"] = [_("Say why the contact point ends.")]
     if errors:
         raise ValidationError(errors)
-    assignment.ended_at = ended_at
-    assignment.end_reason = reason.strip()
-    assignment.full_clean()
-    assignment._history_user = user
-    assignment.save(update_fields=["ended_at", "end_reason"])
-    return assignment
 
 
 @dataclass(frozen=True)
