@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,7 +11,7 @@ from unions.assignments.services import (
     assignment_end,
     assignment_end_check,
 )
-from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment
+from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, active_q
 
 
 class HistoryReadOnlyAdmin(SimpleHistoryAdmin):
@@ -35,7 +35,7 @@ class DepartmentAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(active_cadre_count=Count("cadres", filter=Q(cadres__active=True)))
+            .annotate(active_cadre_count=Count("cadres", filter=active_q("cadres__")))
         )
 
     @admin.display(description=_("Active cadres"), ordering="active_cadre_count")

@@ -43,9 +43,24 @@ class Department(models.Model):
         return self.name
 
 
+def may_hold(*, is_leader: bool, units: int) -> bool:
+    """The 4-units rule (the first "4" of 443): a division-level-or-above leader holds at most
+    LEADER_UNITS contact units a year. Other cadres' number is their department's
+    (`Cadre.unit_quota`), a target rather than a ceiling. Every entry point asks here: the
+    assignment services (and the admin through them), the import, the desk."""
+    return not is_leader or units <= settings.LEADER_UNITS
+
+
+def active_q(prefix: str = "") -> Q:
+    """The one definition of an active cadre or grassroots union, as a filter on the model or
+    through a relation (`active_q("cadre__")`): its `active` flag. An inactive one keeps its
+    history and figures but takes no new contact points."""
+    return Q(**{f"{prefix}active": True})
+
+
 class CadreQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(active=True)
+        return self.filter(active_q())
 
     def leaders(self):
         return self.filter(rank__in=Cadre.LEADER_RANKS)
@@ -100,6 +115,9 @@ class Cadre(models.Model):
         selected)."""
         return settings.LEADER_UNITS if self.is_leader else self.department.units_per_cadre
 
+    def may_hold(self, units: int) -> bool:
+        return may_hold(is_leader=self.is_leader, units=units)
+
 
 class Street(models.TextChoices):
     """The 15 sub-district offices (街道) of Xicheng District."""
@@ -123,7 +141,7 @@ class Street(models.TextChoices):
 
 class GrassrootsUnionQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(active=True)
+        return self.filter(active_q())
 
 
 class GrassrootsUnion(models.Model):

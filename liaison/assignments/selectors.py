@@ -12,12 +12,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from unions.models import Cadre, GrassrootsUnion, LiaisonAssignment, Street
+from unions.models import Cadre, GrassrootsUnion, LiaisonAssignment, Street, active_q
 
 
 def current_points(year: int):
     """The year's current contact points held by active cadres: what makes a union covered."""
-    return LiaisonAssignment.objects.for_year(year).current().filter(cadre__active=True)
+    return LiaisonAssignment.objects.for_year(year).current().filter(active_q("cadre__"))
 
 
 def desk_departments(year: int) -> list[dict]:

@@ -109,7 +109,7 @@ def _cadre_page(request, cadre: Cadre, year: int, bound_end: EndForm | None = No
             "rows": rows,
             "current": current,
             "quota": cadre.unit_quota,
-            "full": cadre.is_leader and current >= cadre.unit_quota,
+            "full": not cadre.may_hold(current + 1),
             "assigned_ids": {point.union_id for point in points},
             "search": search,
             "search_query": urlencode({"q": search.cleaned_data["q"]}) if page else "",

@@ -24,7 +24,7 @@ from qrcode.image.svg import SvgPathImage
 
 from records.models import ContactForm, ContentArea
 from unions.assignments.selectors import assigned_union_ids
-from unions.models import GrassrootsUnion, LiaisonAssignment
+from unions.models import GrassrootsUnion, LiaisonAssignment, active_q
 from unions.roles import Role, cadre_of, has_role, sees_everything
 from unions.tokens import new_public_token
 
@@ -70,7 +70,7 @@ def board_unions(unions: QuerySet, year: int) -> QuerySet:
     assignments = (
         LiaisonAssignment.objects.for_year(year)
         .current()
-        .filter(cadre__active=True)
+        .filter(active_q("cadre__"))
         .select_related("cadre__department")
         .order_by("cadre__department__order", "cadre__name")
     )

@@ -32,7 +32,7 @@ from liaison.compliance.rules import (
 from liaison.compliance.selectors import STREET_RANK
 from liaison.meetings.services import quarter_bounds
 from records.models import Problem
-from unions.models import Cadre, Department, GrassrootsUnion
+from unions.models import Cadre, Department, GrassrootsUnion, active_q
 
 # --- The annual assessment (年度考核) --------------------------------------------------------
 
@@ -176,7 +176,7 @@ def assessment_for_year(
         )
         per_quarter[f"contacted_q{q}"] = _count(_contacted_points(year, start, end, as_of), "cadre")
     cadres = (
-        _scoped(Cadre.objects.filter(Q(active=True) | Exists(year_records)), department, cadre)
+        _scoped(Cadre.objects.filter(active_q() | Exists(year_records)), department, cadre)
         .select_related("department")
         .annotate(
             days_year=_days(year_records, "cadre"),
@@ -236,7 +236,7 @@ def union_assessment(*, year: int, today: datetime.date) -> QuerySet:
     satisfaction = Problem.Satisfaction
     key = "record__union"
     return (
-        GrassrootsUnion.objects.filter(Q(active=True) | Exists(year_records))
+        GrassrootsUnion.objects.filter(active_q() | Exists(year_records))
         .annotate(
             **contacted,
             contact_cadres=_count(

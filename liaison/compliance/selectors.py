@@ -42,7 +42,7 @@ from liaison.meetings.services import quarter_bounds
 from liaison.models import QuarterSnapshot
 from records.models import INTEGRITY_EXCEPTION, Problem, VisitRecord
 from records.problems.selectors import overdue_q
-from unions.models import Cadre, Department, GrassrootsUnion, Street
+from unions.models import Cadre, Department, GrassrootsUnion, Street, active_q
 from unions.roles import Role, cadre_of, has_role, headed_department, sees_everything
 
 
@@ -98,7 +98,7 @@ def live_compliance(
     )
     worked = [pk for pk, figures in records.items() if figures["records_quarter"]]
     cadres = _scoped(
-        Cadre.objects.filter(Q(active=True) | Q(pk__in=worked)), department, cadre
+        Cadre.objects.filter(active_q() | Q(pk__in=worked)), department, cadre
     ).select_related("department")
     no_records = {
         "days_year": Decimal(0),

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 
 from liaison.compliance.pace import ZERO_DAYS, filed_days_subquery, year_progress
 from records.models import Problem, VisitRecord
-from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment
+from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, active_q
 
 # Each list on the cadre's home page shows this many rows, with the full count beside it.
 HOME_LIST_LIMIT = 10
@@ -195,7 +195,7 @@ def federation_summary(year: int) -> dict:
 def department_rows(year: int):
     """Every department with its active cadres, this year's filed records and days."""
     return Department.objects.annotate(
-        cadre_count=Count("cadres", filter=Q(cadres__active=True), distinct=True),
+        cadre_count=Count("cadres", filter=active_q("cadres__"), distinct=True),
         days_filed=Coalesce(
             Subquery(
                 VisitRecord.objects.filed()

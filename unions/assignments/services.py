@@ -79,7 +79,7 @@ def assignment_create_check(*, cadre: Cadre, union: GrassrootsUnion, year: int) 
         )
     if cadre.is_leader:
         held = LiaisonAssignment.objects.for_year(year).current().filter(cadre=cadre).count()
-        if held >= settings.LEADER_UNITS:
+        if not cadre.may_hold(held + 1):
             raise _leader_limit_error(cadre, year)
 
 
@@ -184,7 +184,7 @@ def assignments_roll_over(*, from_year: int, to_year: int, user) -> Rollover:
             reason = _("the grassroots union is no longer active")
         elif (old.cadre_id, old.union_id) in already:
             reason = _("already a contact point in %(year)s") % {"year": to_year}
-        elif old.cadre.is_leader and held.get(old.cadre_id, 0) >= settings.LEADER_UNITS:
+        elif not old.cadre.may_hold(held.get(old.cadre_id, 0) + 1):
             reason = _("the leader already has %(limit)s contact units in %(year)s") % {
                 "limit": settings.LEADER_UNITS,
                 "year": to_year,

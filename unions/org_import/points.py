@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from unions.assignments.services import assignment_create
-from unions.models import Cadre, GrassrootsUnion, LiaisonAssignment
+from unions.models import Cadre, GrassrootsUnion, LiaisonAssignment, may_hold
 from unions.org_import.sheets import (
     EXAMPLE_CREDIT_CODE,
     EXAMPLE_STAFF_NUMBER,
@@ -248,7 +248,7 @@ def plan_points(
             continue
         if cadre.is_leader:
             held[(number, year)] += 1
-            if held[(number, year)] > settings.LEADER_UNITS:
+            if not may_hold(is_leader=True, units=held[(number, year)]):
                 row.error(
                     POINT_STAFF_NUMBER,
                     _(
