@@ -8,12 +8,19 @@ from records.admin import HistoryReadOnlyAdmin
 
 @admin.register(QuarterlyMeeting)
 class QuarterlyMeetingAdmin(admin.ModelAdmin):
+    """A meeting is made on the site (`meeting_create` keeps its date inside its quarter); here
+    its quarter, date and author are read, and only its record (attendees, minutes) is edited."""
+
     list_display = ["__str__", "date", "attendee_count", "other_attendees", "created_by"]
     list_filter = ["year", "quarter"]
     list_select_related = ["created_by"]
     search_fields = ["minutes", "other_attendees"]
     date_hierarchy = "date"
-    autocomplete_fields = ["attendees", "created_by"]
+    autocomplete_fields = ["attendees"]
+    readonly_fields = ["year", "quarter", "date", "created_by"]
+
+    def has_add_permission(self, request):
+        return False
 
     def get_queryset(self, request):
         # One aggregate for the page rather than one count per meeting.
@@ -26,14 +33,20 @@ class QuarterlyMeetingAdmin(admin.ModelAdmin):
 
 @admin.register(Opinion)
 class OpinionAdmin(HistoryReadOnlyAdmin):
+    """A worker's words as they left them, read here. Opinions arrive through the union's public
+    page and are taken up on the site (`opinion_take_up`); an administrator may delete one."""
+
     list_display = ["created_at", "union", "category", "status", "short_text", "taken_up_by"]
     list_filter = ["status", "category", "union__street"]
     list_select_related = ["union", "taken_up_by"]
     search_fields = ["text", "union__name", "union__credit_code"]
     date_hierarchy = "created_at"
-    autocomplete_fields = ["union", "taken_up_by"]
-    raw_id_fields = ["problem"]
-    readonly_fields = ["created_at", "taken_up_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("need or opinion"))
     def short_text(self, opinion):

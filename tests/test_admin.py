@@ -170,6 +170,8 @@ def test_the_change_page_opens(staff, label):
             "records.exportjob",
             "liaison.meetingdecision",
             "liaison.quartersnapshot",
+            "liaison.quarterlymeeting",
+            "liaison.opinion",
         )
     ],
 )
@@ -306,3 +308,40 @@ def test_the_record_autocomplete_queries_do_not_grow_with_rows(staff):
         response = staff.get(reverse("admin:autocomplete"), query)
     assert len(response.json()["results"]) == 10
     assert len(ten_rows) == len(one_row)
+
+
+def test_a_meeting_is_made_on_the_site_not_in_the_admin(staff):
+    # meeting_create keeps a meeting's date inside its quarter; the admin would not.
+    assert staff.get(admin_url("liaison.quarterlymeeting", "add")).status_code == 403
+
+
+def test_a_meetings_quarter_and_date_are_read_only_in_the_admin(staff):
+    meeting = QuarterlyMeetingFactory(year=2026, quarter=4, date=datetime.date(2026, 11, 20))
+
+    staff.post(
+        admin_url("liaison.quarterlymeeting", "change", meeting.pk),
+        {"year": 2026, "quarter": 1, "date": "2026-02-01", "minutes": "改", "other_attendees": ""},
+    )
+
+    meeting.refresh_from_db()
+    assert (meeting.quarter, meeting.date) == (4, datetime.date(2026, 11, 20))
+
+
+def test_an_opinion_is_taken_up_on_the_site_not_in_the_admin(staff):
+    # opinion_take_up opens the cadre's draft sheet and records who took it up; the admin's
+    # status field would skip all of it.
+    opinion = OpinionFactory(status="new")
+    assert staff.get(admin_url("liaison.opinion", "add")).status_code == 403
+
+    staff.post(
+        admin_url("liaison.opinion", "change", opinion.pk),
+        {
+            "union": opinion.union_id,
+            "category": opinion.category,
+            "text": "改",
+            "status": "taken_up",
+        },
+    )
+
+    opinion.refresh_from_db()
+    assert opinion.status == "new" and opinion.text != "改"
