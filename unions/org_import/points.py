@@ -22,6 +22,7 @@ from openpyxl import Workbook
 
 from unions.assignments.services import assignment_create
 from unions.models import Cadre, GrassrootsUnion, LiaisonAssignment, may_hold
+from unions.org_import.cells import decimal_digits, no_duplicate, required, whole_number
 from unions.org_import.sheets import (
     EXAMPLE_CREDIT_CODE,
     EXAMPLE_STAFF_NUMBER,
@@ -40,11 +41,7 @@ from unions.org_import.workbook import (
     Row,
     SheetSpec,
     WorkbookRefused,
-    decimal_digits,
-    no_duplicate,
     read_workbook,
-    required,
-    whole_number,
 )
 
 SHEET_POINTS = "联系点"

@@ -13,48 +13,59 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from unions.models import Cadre, Department, GrassrootsUnion, Street
-from unions.org_import.workbook import (
-    ADDRESS,
-    CADRE_ACTIVE,
-    CADRE_DEPARTMENT,
-    CADRE_NAME,
-    CHAIR,
-    CREDIT_CODE,
-    DEPARTMENT_LEAD,
-    DEPARTMENT_NAME,
-    DEPARTMENT_ORDER,
-    DEPARTMENT_UNITS,
-    KIND,
-    MEMBERS,
-    NO,
-    PHONE,
-    RANK,
-    SHEET_CADRES,
-    SHEET_DEPARTMENTS,
-    SHEET_UNIONS,
-    STAFF_NUMBER,
-    STREET,
-    TITLE,
-    UNION_ACTIVE,
-    UNION_NAME,
-    UNION_PHONE,
-    YES,
-    Column,
-    Issue,
-    Row,
-    SheetSpec,
-    _set,
-    _zh_labels,
+from unions.org_import.cells import (
     choice,
     clean_fields,
     credit_code,
     no_duplicate,
     required,
+    set_changed,
     whole_number,
     yes_no,
+    zh_labels,
+)
+from unions.org_import.workbook import (
+    NO,
+    SHEET_CADRES,
+    SHEET_DEPARTMENTS,
+    SHEET_UNIONS,
+    YES,
+    Column,
+    Issue,
+    Row,
+    SheetSpec,
 )
 from unions.roles import Role
 from unions.validators import credit_code_check_character
+
+# --- The three sheets ---------------------------------------------------------------------
+
+DEPARTMENT_NAME, DEPARTMENT_ORDER, DEPARTMENT_LEAD, DEPARTMENT_UNITS = (
+    "部室名称",
+    "排序",
+    "牵头部门",
+    "一般干部联系单位数",
+)
+STAFF_NUMBER, CADRE_NAME, CADRE_DEPARTMENT, RANK, TITLE, PHONE, CADRE_ACTIVE = (
+    "工号",
+    "姓名",
+    "所在部室",
+    "职级",
+    "职务",
+    "办公电话",
+    "在职",
+)
+CREDIT_CODE, UNION_NAME, KIND, STREET, ADDRESS, CHAIR, UNION_PHONE, MEMBERS, UNION_ACTIVE = (
+    "统一社会信用代码",
+    "基层工会名称",
+    "类型",
+    "所属街道",
+    "地址",
+    "工会主席",
+    "联系电话",
+    "会员人数",
+    "在用",
+)
 
 logger = logging.getLogger(__name__)
 
@@ -149,14 +160,14 @@ UNIONS = SheetSpec(
             KIND,
             gettext_lazy("直属基层工会, 非公企业 or 其他. Empty: 直属基层工会 for a new union."),
             "直属基层工会",
-            choices=lambda: _zh_labels(GrassrootsUnion.Kind.choices),
+            choices=lambda: zh_labels(GrassrootsUnion.Kind.choices),
         ),
         Column(
             STREET,
             gettext_lazy("Required: one of the 15 streets of Xicheng, e.g. 新街口街道."),
             "新街口街道",
             required=True,
-            choices=lambda: _zh_labels(Street.choices),
+            choices=lambda: zh_labels(Street.choices),
         ),
         Column(ADDRESS, gettext_lazy("Optional."), "西城区新街口北大街1号"),
         Column(CHAIR, gettext_lazy("Optional."), "李红"),
@@ -311,7 +322,7 @@ def _plan_departments(plan: OrgPlan, rows: list[Row]) -> set[str]:
         if not no_duplicate(row, DEPARTMENT_NAME, name, seen) or not name:
             continue
         department = existing.get(name) or Department(name=name)
-        changed = _set(department, values)
+        changed = set_changed(department, values)
         clean_fields(
             row,
             department,
@@ -395,7 +406,7 @@ def _plan_cadres(plan: OrgPlan, rows: list[Row], department_names: set[str]) -> 
             values["active"] = active
         elif cadre.pk is None:
             values["active"] = True
-        changed = _set(cadre, values)
+        changed = set_changed(cadre, values)
         clean_fields(
             row,
             cadre,
@@ -447,7 +458,7 @@ def _plan_unions(plan: OrgPlan, rows: list[Row]) -> None:
         for header, field_name in ((ADDRESS, "address"), (CHAIR, "chair"), (UNION_PHONE, "phone")):
             if row.has(header):
                 values[field_name] = row.get(header)
-        changed = _set(union, values)
+        changed = set_changed(union, values)
         clean_fields(
             row,
             union,
