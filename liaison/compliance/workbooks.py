@@ -3,7 +3,6 @@ summary sheet and a sheet per department) and the annual assessment (the cadres'
 grassroots unions). The figures come from `liaison.compliance`; this module only lays them out,
 through `records.excel` (title and date rows, frozen filtered header, widths, A4 landscape)."""
 
-import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
@@ -27,17 +26,6 @@ STATUS_FILLS = {
 }
 TOTAL_FILL = PatternFill("solid", fgColor="D9D9D9")
 UNION_CHUNK_SIZE = 500
-
-
-def sheet_name(name: str, taken: set[str]) -> str:
-    """A valid, unused sheet name: at most 31 characters, none of []:*?/\\ (Excel's rules)."""
-    base = re.sub(r"[\[\]:*?/\\]", "_", str(name)).strip("'")[:31] or "_"
-    candidate, n = base, 2
-    while candidate.casefold() in taken:
-        suffix = f" ({n})"
-        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(candidate.casefold())
-    return candidate
 
 
 def _percent(share: Decimal | None) -> float | None:
@@ -145,13 +133,12 @@ def compliance_workbook(
     }
     summaries = department_summary(rows)
     workbook = excel.new_workbook()
-    taken: set[str] = set()
     summary_rows = [_summary_row(s) for s in summaries]
     if len(summaries) > 1:
         summary_rows.append(_summary_row(overall_summary(rows)))
     excel.add_sheet(
         workbook,
-        name=sheet_name(_("Summary"), taken),
+        name=_("Summary"),
         title=_("Quarterly compliance report, %(period)s (%(figures)s)")
         % {"period": period, "figures": figures},
         columns=SUMMARY_COLUMNS,
@@ -163,7 +150,7 @@ def compliance_workbook(
         own = [row for row in rows if row.department_id == summary.department_id]
         excel.add_sheet(
             workbook,
-            name=sheet_name(summary.name, taken),
+            name=summary.name,
             title=_("%(department)s: compliance, %(period)s (%(figures)s)")
             % {"department": summary.name, "period": period, "figures": figures},
             columns=CADRE_COLUMNS,
@@ -299,10 +286,9 @@ def assessment_workbook(
         for _key, label, weight in weights
     )
     workbook = excel.new_workbook()
-    taken: set[str] = set()
     excel.add_sheet(
         workbook,
-        name=sheet_name(_("Cadres' scores"), taken),
+        name=_("Cadres' scores"),
         title=_("Annual assessment %(year)s: cadres' scores (%(state)s). Weights: %(weights)s")
         % {"year": year, "state": state, "weights": weighting},
         columns=score_columns(weights),
@@ -312,7 +298,7 @@ def assessment_workbook(
     if unions is not None:
         excel.add_sheet(
             workbook,
-            name=sheet_name(_("Grassroots unions"), taken),
+            name=_("Grassroots unions"),
             title=_("Annual assessment %(year)s: grassroots unions (%(state)s)")
             % {"year": year, "state": state},
             columns=UNION_COLUMNS,
