@@ -4,7 +4,6 @@ grassroots unions). The figures come from `liaison.compliance`; this module only
 through `records.excel` (title and date rows, frozen filtered header, widths, A4 landscape)."""
 
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from liaison.compliance.assessment import CadreScore
 from liaison.compliance.rules import CadreRow, ComplianceStatus
 from liaison.compliance.selectors import DepartmentSummary, department_summary, overall_summary
 from records import excel
+from records.figures import percent
 from unions.models import Street
 
 # Excel's own "good / neutral / bad" colours: what its users read at a glance.
@@ -26,11 +26,6 @@ STATUS_FILLS = {
 }
 TOTAL_FILL = PatternFill("solid", fgColor="D9D9D9")
 UNION_CHUNK_SIZE = 500
-
-
-def _percent(share: Decimal | None) -> float | None:
-    """A share (0.667) as the percentage Excel shows (66.7); None stays an empty cell."""
-    return None if share is None else float((share * 100).quantize(Decimal("0.1")))
 
 
 # --- The quarterly compliance report ---------------------------------------------------------
@@ -83,12 +78,12 @@ def _summary_row(summary: DepartmentSummary) -> list:
         summary.on_track,
         summary.behind,
         summary.no_contact,
-        _percent(Decimal(summary.on_track) / summary.cadres) if summary.cadres else None,
+        percent(summary.on_track, summary.cadres, places=1),
         summary.days_filed_year,
         summary.units_assigned,
         summary.units_contacted,
         summary.records_filed,
-        _percent(summary.timely_share),
+        percent(summary.timely_share, places=1),
         summary.problems_raised,
         summary.problems_transferred,
         summary.problems_overdue,
@@ -111,7 +106,7 @@ def _cadre_row(row: CadreRow) -> list:
         row.days_gap,
         row.units_contacted_quarter,
         row.records_filed_quarter,
-        _percent(row.timely_share),
+        percent(row.timely_share, places=1),
         row.problems_raised,
         row.problems_transferred,
         row.problems_overdue,
@@ -210,15 +205,15 @@ def _score_row(score: CadreScore) -> list:
         score.target,
         score.days_points,
         *(contacts.get(q, "") for q in (1, 2, 3, 4)),
-        _percent(score.coverage_share),
+        percent(score.coverage_share, places=1),
         score.coverage_points,
         score.records_filed,
         score.records_timely,
-        _percent(score.timely_share),
+        percent(score.timely_share, places=1),
         score.timely_points,
         score.problems_answered,
         score.problems_fed_back,
-        _percent(score.feedback_share),
+        percent(score.feedback_share, places=1),
         score.feedback_points,
         score.score,
     ]
