@@ -1,9 +1,13 @@
 """Excel workbooks the way the organization department needs them: a title and the date in the
 first rows, the header frozen, filters on, widths set, A4 landscape; written in openpyxl's
-write-only mode from an iterator, so memory does not grow with the rows. A text cell that
-starts with = + - @ is written as text, never as a formula."""
+write-only mode from an iterator, so memory does not grow with the rows.
+
+Every text this module writes (title, date line, headers, cells, with a fill or without) goes
+through `text_cell` or `_value`: a text that starts with = + - @ is written as text, never as a
+formula. Sheet names go through `sheet_name` (Excel's rules; a name is no cell, so no formula)."""
 
 import datetime
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,11 +32,25 @@ class Column:
 
 
 def text_cell(sheet: Worksheet, value) -> WriteOnlyCell:
+    """The one way a text that may start like a formula becomes a cell: typed as text, with
+    Excel's leading apostrophe (openpyxl would otherwise write `=...` as a live formula)."""
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unused sheet name: at most 31 characters, none of []:*?/\\ (Excel's rules),
+    compared without case as Excel does; `taken` gets the name."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", str(name)).strip("'")[:31] or "_"
+    candidate, n = base, 2
+    while candidate.casefold() in taken:
+        suffix = f" ({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate.casefold())
+    return candidate
 
 
 def add_sheet(
@@ -47,7 +65,8 @@ def add_sheet(
 ) -> None:
     """One sheet: title, date made, header (frozen, filtered), then `rows` streamed.
     `fills` (optional, in step with rows) gives a PatternFill or None per row."""
-    sheet = workbook.create_sheet(title=str(name)[:31])
+    taken = {existing.casefold() for existing in workbook.sheetnames}
+    sheet = workbook.create_sheet(title=sheet_name(name, taken))
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     header_row = 3
@@ -61,14 +80,14 @@ def add_sheet(
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{header_row}:{header_row}"
 
-    heading = WriteOnlyCell(sheet, value=str(title))
+    heading = text_cell(sheet, str(title))
     heading.font = Font(bold=True, size=14)
     sheet.append([heading])
     made = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    sheet.append([_("Made on %(date)s") % {"date": made}])
+    sheet.append([text_cell(sheet, _("Made on %(date)s") % {"date": made})])
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=str(column.header))
+        cell = text_cell(sheet, str(column.header))
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")

@@ -415,9 +415,14 @@ class ProblemEvent(models.Model):
     at = models.DateTimeField(_("at"), auto_now_add=True)
     action = models.CharField(_("action"), max_length=30)
     from_status = models.CharField(
-        _("from"), max_length=12, choices=Problem.Status.choices, blank=True
+        pgettext_lazy("status change", "from"),
+        max_length=12,
+        choices=Problem.Status.choices,
+        blank=True,
     )
-    to_status = models.CharField(_("to"), max_length=12, choices=Problem.Status.choices)
+    to_status = models.CharField(
+        pgettext_lazy("status change", "to"), max_length=12, choices=Problem.Status.choices
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

@@ -11,15 +11,15 @@ from liaison.models import Opinion, QuarterlyMeeting, QuarterSnapshot
 from records.models import Attachment, CalendarDay, ContactForm, Problem, ProblemEvent, VisitRecord
 from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, Street
 from unions.roles import Role
-from unions.validators import credit_code_check_character
+from unions.validators import credit_code_complete
 
 PASSWORD = "Liaison-test-2026"
 
 
 def make_credit_code(n: int) -> str:
-    """A valid unified social credit code, distinct for every n."""
-    first17 = f"91110102{n:09d}"
-    return first17 + credit_code_check_character(first17)
+    """A valid unified social credit code (an enterprise of Xicheng), distinct for every n
+    below 10**8: n is the organization code's body, its check character follows (GB 11714)."""
+    return credit_code_complete(f"91110102{n % 10**8:08d}")
 
 
 class UserFactory(factory.django.DjangoModelFactory):

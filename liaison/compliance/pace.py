@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
 from records.calendar import WorkingCalendar
+from records.figures import bar_width
 from records.models import VisitRecord
 from unions.models import Cadre
 
@@ -85,11 +86,11 @@ class YearProgress:
 
     @property
     def filed_percent(self) -> int:
-        return _percent(self.filed, self.target)
+        return bar_width(self.filed, self.target)
 
     @property
     def pace_percent(self) -> int:
-        return _percent(self.pace, self.target)
+        return bar_width(self.pace, self.target)
 
     @property
     def words(self) -> str:
@@ -111,10 +112,6 @@ class YearProgress:
         else:
             text = gettext("%(days)s days filed; the pace for today is %(pace)s days; on pace")
         return text % values
-
-
-def _percent(days: Decimal, target: Decimal) -> int:
-    return min(100, int(days * 100 / target)) if target else 100
 
 
 @dataclass(frozen=True)

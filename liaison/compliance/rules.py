@@ -56,6 +56,7 @@ from django.utils.translation import get_language, pgettext_lazy
 
 from liaison.compliance.pace import ZERO_DAYS
 from liaison.meetings.services import quarter_bounds
+from records.figures import bar_width, percent
 from records.models import Problem, VisitRecord
 from unions.models import Cadre, LiaisonAssignment
 
@@ -114,13 +115,6 @@ def choice_labels(choices: type[TextChoices], language: str | None) -> dict[str,
 def _plain_number(value: Decimal) -> str:
     """12, 14.5, 66.7: a Decimal without trailing zeros (what `floatformat` shows)."""
     return f"{value.normalize():f}"
-
-
-def _percent(value: Decimal | int, whole: Decimal | int) -> int:
-    """`value` as a whole percentage of `whole`, at most 100 (a bar's width)."""
-    if not whole:
-        return 100
-    return min(100, int(Decimal(value) * 100 / Decimal(whole)))
 
 
 def _one_place(days) -> Decimal:
@@ -183,12 +177,12 @@ class CadreRow:
     @functools.cached_property
     def progress_percent(self) -> int:
         """Days filed this year as a share of the target: the width of the row's bar."""
-        return _percent(self.days_filed_year, self.target)
+        return bar_width(self.days_filed_year, self.target)
 
     @functools.cached_property
     def pace_percent(self) -> int:
         """Where the pace stands on the same bar (its marker)."""
-        return _percent(self.pace, self.target)
+        return bar_width(self.pace, self.target)
 
     @property
     def days_gap(self) -> Decimal:
@@ -207,7 +201,8 @@ class CadreRow:
 
     @functools.cached_property
     def timely_percent(self) -> Decimal | None:
-        return None if self.timely_share is None else (self.timely_share * 100).normalize()
+        value = percent(self.timely_share, places=1)
+        return None if value is None else value.normalize()
 
     def to_json(self) -> dict:
         data = dataclasses.asdict(self)

@@ -30,7 +30,6 @@ from liaison.compliance.rules import (
     _filed_between,
     _one_place,
     _order,
-    _percent,
     _period,
     _scoped,
     _share,
@@ -40,6 +39,7 @@ from liaison.compliance.rules import (
 )
 from liaison.meetings.services import quarter_bounds
 from liaison.models import QuarterSnapshot
+from records.figures import bar_width, percent
 from records.models import INTEGRITY_EXCEPTION, Problem, VisitRecord
 from records.problems.selectors import overdue_q
 from unions.models import Cadre, Department, GrassrootsUnion, Street, active_q
@@ -237,11 +237,14 @@ class DepartmentSummary:
 
     @property
     def on_track_percent(self) -> int:
-        return _percent(self.on_track, self.cadres) if self.cadres else 0
+        return bar_width(self.on_track, self.cadres) if self.cadres else 0
 
     @property
     def behind_percent(self) -> int:
-        return _percent(self.behind, self.cadres) if self.cadres else 0
+        # Rounded half up, two parts could pass 100 (12.5 % + 87.5 %): this one gives way.
+        if not self.cadres:
+            return 0
+        return min(bar_width(self.behind, self.cadres), 100 - self.on_track_percent)
 
     @property
     def no_contact_percent(self) -> int:
@@ -252,7 +255,7 @@ class DepartmentSummary:
 
     @property
     def contacted_percent(self) -> int:
-        return _percent(self.units_contacted, self.units_assigned)
+        return bar_width(self.units_contacted, self.units_assigned)
 
     @property
     def timely_share(self) -> Decimal | None:
@@ -260,8 +263,8 @@ class DepartmentSummary:
 
     @property
     def timely_percent(self) -> Decimal | None:
-        share = self.timely_share
-        return None if share is None else (share * 100).normalize()
+        value = percent(self.timely_share, places=1)
+        return None if value is None else value.normalize()
 
 
 def department_summary(rows: list[CadreRow]) -> list[DepartmentSummary]:
@@ -300,7 +303,7 @@ class StreetCoverage:
 
     @property
     def percent(self) -> int:
-        return _percent(self.contacted, self.units)
+        return bar_width(self.contacted, self.units)
 
     @property
     def uncontacted(self) -> int:

@@ -3,9 +3,7 @@ summary sheet and a sheet per department) and the annual assessment (the cadres'
 grassroots unions). The figures come from `liaison.compliance`; this module only lays them out,
 through `records.excel` (title and date rows, frozen filtered header, widths, A4 landscape)."""
 
-import re
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from liaison.compliance.assessment import CadreScore
 from liaison.compliance.rules import CadreRow, ComplianceStatus
 from liaison.compliance.selectors import DepartmentSummary, department_summary, overall_summary
 from records import excel
+from records.figures import percent
 from unions.models import Street
 
 # Excel's own "good / neutral / bad" colours: what its users read at a glance.
@@ -27,22 +26,6 @@ STATUS_FILLS = {
 }
 TOTAL_FILL = PatternFill("solid", fgColor="D9D9D9")
 UNION_CHUNK_SIZE = 500
-
-
-def sheet_name(name: str, taken: set[str]) -> str:
-    """A valid, unused sheet name: at most 31 characters, none of []:*?/\\ (Excel's rules)."""
-    base = re.sub(r"[\[\]:*?/\\]", "_", str(name)).strip("'")[:31] or "_"
-    candidate, n = base, 2
-    while candidate.casefold() in taken:
-        suffix = f" ({n})"
-        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(candidate.casefold())
-    return candidate
-
-
-def _percent(share: Decimal | None) -> float | None:
-    """A share (0.667) as the percentage Excel shows (66.7); None stays an empty cell."""
-    return None if share is None else float((share * 100).quantize(Decimal("0.1")))
 
 
 # --- The quarterly compliance report ---------------------------------------------------------
@@ -95,12 +78,12 @@ def _summary_row(summary: DepartmentSummary) -> list:
         summary.on_track,
         summary.behind,
         summary.no_contact,
-        _percent(Decimal(summary.on_track) / summary.cadres) if summary.cadres else None,
+        percent(summary.on_track, summary.cadres, places=1),
         summary.days_filed_year,
         summary.units_assigned,
         summary.units_contacted,
         summary.records_filed,
-        _percent(summary.timely_share),
+        percent(summary.timely_share, places=1),
         summary.problems_raised,
         summary.problems_transferred,
         summary.problems_overdue,
@@ -123,7 +106,7 @@ def _cadre_row(row: CadreRow) -> list:
         row.days_gap,
         row.units_contacted_quarter,
         row.records_filed_quarter,
-        _percent(row.timely_share),
+        percent(row.timely_share, places=1),
         row.problems_raised,
         row.problems_transferred,
         row.problems_overdue,
@@ -145,13 +128,12 @@ def compliance_workbook(
     }
     summaries = department_summary(rows)
     workbook = excel.new_workbook()
-    taken: set[str] = set()
     summary_rows = [_summary_row(s) for s in summaries]
     if len(summaries) > 1:
         summary_rows.append(_summary_row(overall_summary(rows)))
     excel.add_sheet(
         workbook,
-        name=sheet_name(_("Summary"), taken),
+        name=_("Summary"),
         title=_("Quarterly compliance report, %(period)s (%(figures)s)")
         % {"period": period, "figures": figures},
         columns=SUMMARY_COLUMNS,
@@ -163,7 +145,7 @@ def compliance_workbook(
         own = [row for row in rows if row.department_id == summary.department_id]
         excel.add_sheet(
             workbook,
-            name=sheet_name(summary.name, taken),
+            name=summary.name,
             title=_("%(department)s: compliance, %(period)s (%(figures)s)")
             % {"department": summary.name, "period": period, "figures": figures},
             columns=CADRE_COLUMNS,
@@ -223,15 +205,15 @@ def _score_row(score: CadreScore) -> list:
         score.target,
         score.days_points,
         *(contacts.get(q, "") for q in (1, 2, 3, 4)),
-        _percent(score.coverage_share),
+        percent(score.coverage_share, places=1),
         score.coverage_points,
         score.records_filed,
         score.records_timely,
-        _percent(score.timely_share),
+        percent(score.timely_share, places=1),
         score.timely_points,
         score.problems_answered,
         score.problems_fed_back,
-        _percent(score.feedback_share),
+        percent(score.feedback_share, places=1),
         score.feedback_points,
         score.score,
     ]
@@ -299,10 +281,9 @@ def assessment_workbook(
         for _key, label, weight in weights
     )
     workbook = excel.new_workbook()
-    taken: set[str] = set()
     excel.add_sheet(
         workbook,
-        name=sheet_name(_("Cadres' scores"), taken),
+        name=_("Cadres' scores"),
         title=_("Annual assessment %(year)s: cadres' scores (%(state)s). Weights: %(weights)s")
         % {"year": year, "state": state, "weights": weighting},
         columns=score_columns(weights),
@@ -312,7 +293,7 @@ def assessment_workbook(
     if unions is not None:
         excel.add_sheet(
             workbook,
-            name=sheet_name(_("Grassroots unions"), taken),
+            name=_("Grassroots unions"),
             title=_("Annual assessment %(year)s: grassroots unions (%(state)s)")
             % {"year": year, "state": state},
             columns=UNION_COLUMNS,

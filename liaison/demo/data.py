@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from records.models import Problem, VisitRecord
 from unions.models import Cadre, Department, Street
-from unions.validators import credit_code_check_character
+from unions.validators import credit_code_complete
 
 DEMO_PASSWORD = "liaison-demo"
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -536,21 +536,11 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _display_width(text))
 
 
-def _organization_code(rng: random.Random) -> str:
-    """A 9-character organization code (GB 11714): 8 digits and their check character."""
-    body = "".join(rng.choice("0123456789") for _ in range(8))
-    total = sum(
-        int(char) * weight for char, weight in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)
-    )
-    check = 11 - total % 11
-    return body + {10: "X", 11: "0"}.get(check, str(check))
-
-
 def credit_code(rng: random.Random) -> str:
     """A unified social credit code of a union of Xicheng: 8 (registered by a trade union),
-    1 (a grassroots union), 110102 (Xicheng District), an organization code, the check."""
-    first17 = "81" + "110102" + _organization_code(rng)
-    return first17 + credit_code_check_character(first17)
+    1 (a grassroots union), 110102 (Xicheng District), an organization code of 8 digits and
+    its check character (GB 11714), the code's check character."""
+    return credit_code_complete("81110102" + "".join(rng.choice("0123456789") for _ in range(8)))
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from records.forms import (
@@ -153,9 +154,13 @@ class VisitRecordForm(forms.ModelForm):
             ),
             Fieldset(
                 _("Integrity (the eight-point rules)"),
+                # A gettext call, not {% translate %} inside the HTML string: makemessages
+                # does not read template tags in a Python string, so that text stayed English.
                 HTML(
-                    '<p class="small text-muted">{% load i18n %}{% translate "No transport, '
-                    'no gifts, no banquets from the grassroots." %}</p>'
+                    format_html(
+                        '<p class="small text-muted">{}</p>',
+                        _("No transport, no gifts, no banquets from the grassroots."),
+                    )
                 ),
                 *INTEGRITY_FIELDS,
                 "integrity_explanation",

@@ -36,7 +36,7 @@ from unions.org_import.workbook import (
     SheetSpec,
 )
 from unions.roles import Role
-from unions.validators import credit_code_check_character
+from unions.validators import credit_code_complete
 
 # --- The three sheets ---------------------------------------------------------------------
 
@@ -72,7 +72,7 @@ logger = logging.getLogger(__name__)
 
 EXAMPLE_DEPARTMENT = "办公室（示例）"
 EXAMPLE_STAFF_NUMBER = "XC0001"
-EXAMPLE_CREDIT_CODE = "91110102MA01A0000" + credit_code_check_character("91110102MA01A0000")
+EXAMPLE_CREDIT_CODE = credit_code_complete("91110102MA01A000")
 EXAMPLE_UNION = "北京某某科技有限公司工会（示例）"
 
 DEPARTMENTS = SheetSpec(

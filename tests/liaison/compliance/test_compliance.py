@@ -204,7 +204,7 @@ class TestACadresRow:
 
     def test_the_progress_bar_is_days_against_the_target(self, alice, alice_quarter):
         row = rows_by_name()[alice.name]
-        assert row.progress_percent == 30  # 6.5 / 21
+        assert row.progress_percent == 31  # 6.5 / 21 = 30.95 %, rounded half up
         assert row.pace_percent == 88  # 18.5 / 21
         assert row.days_gap == Decimal("-12.0")
 
@@ -576,3 +576,13 @@ def test_a_year_out_of_range_is_refused_before_anything_is_computed(olivia):
         services.quarter_freeze(year=2015, quarter=4, user=olivia.user)
     assert "year" in error.value.message_dict
     assert not [q for q in queries.captured_queries if "records_visitrecord" in q["sql"]]
+
+
+def test_the_three_parts_of_a_departments_bar_fill_it_and_none_is_negative():
+    # 1 of 8 on track (12.5 %) and 7 behind (87.5 %): both round half up.
+    summary = compliance.DepartmentSummary(department_id=None, name="x", cadres=8)
+    summary.on_track, summary.behind = 1, 7
+
+    parts = (summary.on_track_percent, summary.behind_percent, summary.no_contact_percent)
+
+    assert parts == (13, 87, 0)

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from liaison.compliance import assessment as compliance_assessment
 from liaison.compliance import services
-from liaison.compliance.workbooks import CADRE_COLUMNS, SUMMARY_COLUMNS, UNION_COLUMNS, sheet_name
+from liaison.compliance.workbooks import CADRE_COLUMNS, SUMMARY_COLUMNS, UNION_COLUMNS
 from records.models import Problem
 from tests.factories import (
     GrassrootsUnionFactory,
@@ -239,14 +239,6 @@ def test_a_name_that_looks_like_a_formula_is_written_as_text(login, cast):
     assert cell.data_type == "s"
 
 
-def test_sheet_names_follow_excels_rules():
-    taken: set[str] = set()
-
-    assert sheet_name("工会/财务:部[1]", taken) == "工会_财务_部_1_"
-    assert sheet_name("x" * 40, taken) == "x" * 31
-    assert sheet_name("X" * 40, taken) == "X" * 27 + " (2)"
-
-
 def test_the_report_costs_the_same_queries_for_5_cadres_and_for_30(
     login, olivia, department, other_department, django_assert_num_queries
 ):
@@ -415,3 +407,35 @@ def test_the_assessment_page_links_to_its_workbook(login, cast):
 @pytest.mark.parametrize("page", ["compliance:dashboard", "compliance:assessment"])
 def test_a_cadres_page_has_no_export(login, cast, page):
     assert export_link(login(cast["alice"]).get(reverse(page))) is None
+
+
+def formulas(book) -> list[str]:
+    return [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+
+
+def test_a_department_named_like_a_formula_stays_text_in_every_workbook(login, cast, department):
+    department.name = '=HYPERLINK("http://x","y")'
+    department.save()
+    alice, carol = cast["alice"], cast["carol"]
+    alice.name, carol.name = "+李爱丽", "-陈卡罗"
+    alice.save()
+    carol.save()
+    GrassrootsUnionFactory(name="@某某工会")
+    client = login(cast["olivia"])
+
+    report = workbook(client.get(QUARTER, {"year": 2026, "quarter": 4}))
+    assessment = workbook(client.get(ASSESSMENT, {"year": 2026}))
+
+    assert formulas(report) == []
+    assert formulas(assessment) == []
+    own = report.worksheets[1]
+    assert own["A1"].value.startswith('=HYPERLINK("http://x","y")')
+    assert {row[0] for row in data_rows(own)} == {"+李爱丽", "-陈卡罗"}
+    assert '=HYPERLINK("http://x","y")' in [row[0] for row in data_rows(report.worksheets[0])]
+    assert "@某某工会" in [row[0] for row in data_rows(assessment[zh("Grassroots unions")])]

@@ -77,7 +77,7 @@ def full_record(alice):
     record = filed(
         alice,
         union=GrassrootsUnionFactory(
-            name="北京西单商场工会", credit_code="91110102MA00000000", street=Street.JINRONGJIE
+            name="北京西单商场工会", credit_code="91110102MA00000079", street=Street.JINRONGJIE
         ),
         end_date=datetime.date(2026, 11, 11),
         days=Decimal("1.5"),
@@ -192,7 +192,7 @@ def test_each_row_carries_every_field_of_the_sheet(login, olivia, alice, full_re
         "工号": alice.staff_number,
         "部室": "宣传教育部",
         "基层工会": "北京西单商场工会",
-        "统一社会信用代码": "91110102MA00000000",
+        "统一社会信用代码": "91110102MA00000079",
         "街道": "金融街街道",
         "开始日期": datetime.datetime(2026, 11, 10),
         "结束日期": datetime.datetime(2026, 11, 11),

@@ -39,7 +39,7 @@ cadre = Cadre.objects.create(
     staff_number="XC9",
 )
 union = old.get_model("unions", "GrassrootsUnion").objects.create(
-    name="某某工会", credit_code="91110102MA01A00001", street="jinrong"
+    name="某某工会", credit_code="91110102MA01A0002R", street="jinrong"
 )
 point = old.get_model("liaison", "LiaisonAssignment").objects.create(
     cadre=cadre, union=union, year=2026
