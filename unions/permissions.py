@@ -13,7 +13,11 @@ matrix's "admin" column). `user.has_perm` gives the same answers for everyone el
 backend is installed), and is what the Django admin asks.
 """
 
+from functools import wraps
+
 import rules
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 
 from unions.roles import Role, cadre_of, has_role, headed_department
 
@@ -87,3 +91,21 @@ rules.add_perm("unions.manage_liaisonassignment", is_organization)
 rules.add_perm("unions.add_liaisonassignment", is_organization)
 rules.add_perm("unions.change_liaisonassignment", is_organization)
 rules.add_perm("unions.import_organization", is_organization)
+
+
+def require_permission(perm: str):
+    """A view decorator: log in first (anonymous visitors are sent to the login page), then
+    `perm` (others get 403). For a permission on an object, the view fetches it and asks
+    `may(user, perm, obj)` itself."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not may(request.user, perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
