@@ -32,6 +32,9 @@ rules.add_perm("liaison.add_quarterlymeeting", is_organization)
 rules.add_perm("liaison.change_quarterlymeeting", is_organization)
 
 # --- Compliance ----------------------------------------------------------------------------
+# The dashboard and the assessment: every cadre their own row, a head their department, the
+# organization department everything (liaison.compliance.selectors.compliance_scope).
+rules.add_perm("liaison.view_compliance", sees_everything | is_department_head | is_contact_cadre)
 rules.add_perm("liaison.freeze_quarter", is_organization)
 
 # --- Notice boards and workers' opinions ---------------------------------------------------

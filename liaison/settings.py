@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "unions.context_processors.roles",
+                "liaison.context_processors.menu",
                 "records.context_processors.notifications",
             ],
         },
