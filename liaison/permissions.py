@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from unions.assignments.selectors import assigned_union_ids
 from unions.permissions import (
+    heads_a_department,
     is_admin,
     is_contact_cadre,
     is_department_head,
@@ -33,8 +34,10 @@ rules.add_perm("liaison.change_quarterlymeeting", is_organization)
 
 # --- Compliance ----------------------------------------------------------------------------
 # The dashboard and the assessment: every cadre their own row, a head their department, the
-# organization department everything (liaison.compliance.selectors.compliance_scope).
-rules.add_perm("liaison.view_compliance", sees_everything | is_department_head | is_contact_cadre)
+# organization department everything (liaison.compliance.selectors.compliance_scope says which).
+rules.add_perm("liaison.view_compliance", sees_everything | heads_a_department | is_contact_cadre)
+# Their workbooks: not a cadre's single row.
+rules.add_perm("liaison.export_compliance", sees_everything | heads_a_department)
 rules.add_perm("liaison.freeze_quarter", is_organization)
 
 # --- Notice boards and workers' opinions ---------------------------------------------------
