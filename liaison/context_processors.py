@@ -25,7 +25,7 @@ def menu(request):
     if user is None or not user.is_authenticated:
         return {"menu": {}, "menu_key": ""}
     granted = {name: may(user, perm) for name, perm in MENU.items()}
-    granted["admin_site"] = bool(is_admin(user) or user.is_staff)
+    granted["admin_site"] = is_admin.test(user) or user.is_staff
     return {
         "menu": granted,
         "menu_key": "-".join(sorted(name for name, allowed in granted.items() if allowed)),

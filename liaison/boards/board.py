@@ -84,7 +84,7 @@ def get_board_union_for_user(user, pk: int, year: int) -> GrassrootsUnion:
     """An active union whose board `user` may see, with its board's assignments; 404 else."""
     unions = board_unions(GrassrootsUnion.objects.active(), year)
     if not sees_every_board(user):
-        if not is_contact_cadre(user):
+        if not is_contact_cadre.test(user):
             unions = unions.none()
         else:
             unions = unions.filter(pk__in=assigned_union_ids(cadre_of(user), year))

@@ -27,7 +27,7 @@ SEARCH_RESULTS = 20
 
 def _contact_cadre(user):
     """The user's cadre profile when they hold the cadre role, else None."""
-    return cadre_of(user) if is_contact_cadre(user) else None
+    return cadre_of(user) if is_contact_cadre.test(user) else None
 
 
 @login_required
