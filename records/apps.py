@@ -8,4 +8,5 @@ class RecordsConfig(AppConfig):
 
     def ready(self):
         # The export kinds register their builders (records.exports.BUILDERS) on import.
-        pass
+        # Who may do what with sheets and problems (rules.add_perm on import).
+        from records import permissions  # noqa: F401

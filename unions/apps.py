@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class UnionsConfig(AppConfig):
     name = "unions"
     verbose_name = _("Organization")
+
+    def ready(self):
+        # Who may do what with contact points (rules.add_perm on import).
+        from unions import permissions  # noqa: F401

@@ -2,13 +2,11 @@
 Personnel Department only. Each view reads through the desk's selectors and writes through the
 assignment services or the organization import."""
 
-from functools import wraps
 from io import BytesIO
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,26 +20,13 @@ from liaison.assignments.forms import AssignForm, EndForm, OrgImportForm, UnionS
 from unions.assignments import services
 from unions.models import Cadre, LiaisonAssignment, Street
 from unions.org_import.points import org_import, template_workbook
-from unions.roles import Role, has_role
+from unions.permissions import require_permission
 
 SEARCH_PER_PAGE = 20
 LIST_PER_PAGE = 50
 FIRST_YEAR, LAST_YEAR = 2016, 2100  # as LiaisonAssignment.year allows
 TEMPLATE_FILENAME = "联系基层组织数据导入模板.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def organization_only(view):
-    """Log-in first; then the organization department only (others get 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not has_role(request.user, Role.ORGANIZATION):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _check_year(year: int) -> int:
@@ -54,13 +39,13 @@ def get_cadre(pk: int) -> Cadre:
     return get_object_or_404(Cadre.objects.select_related("department"), pk=pk)
 
 
-@organization_only
+@require_permission("unions.manage_liaisonassignment")
 @require_GET
 def desk_current(request):
     return redirect("assignments:desk", year=timezone.localdate().year)
 
 
-@organization_only
+@require_permission("unions.manage_liaisonassignment")
 @require_GET
 def desk(request, year: int):
     _check_year(year)
@@ -119,13 +104,13 @@ def _cadre_page(request, cadre: Cadre, year: int, bound_end: EndForm | None = No
     )
 
 
-@organization_only
+@require_permission("unions.manage_liaisonassignment")
 @require_GET
 def cadre(request, year: int, pk: int):
     return _cadre_page(request, get_cadre(pk), _check_year(year))
 
 
-@organization_only
+@require_permission("unions.add_liaisonassignment")
 @require_POST
 def assignment_add(request, year: int, pk: int):
     cadre = get_cadre(pk)
@@ -150,7 +135,7 @@ def assignment_add(request, year: int, pk: int):
     return redirect(f"{back}?{urlencode(query)}" if query else back)
 
 
-@organization_only
+@require_permission("unions.change_liaisonassignment")
 @require_POST
 def assignment_end(request, pk: int):
     assignment = get_object_or_404(
@@ -177,7 +162,7 @@ def assignment_end(request, pk: int):
     return _cadre_page(request, assignment.cadre, assignment.year, bound_end=form, pk=pk)
 
 
-@organization_only
+@require_permission("unions.manage_liaisonassignment")
 @require_GET
 def coverage(request, year: int):
     _check_year(year)
@@ -201,7 +186,7 @@ def _coverage_list(request, year: int, kind: str, objects, title: str, **extra):
     )
 
 
-@organization_only
+@require_permission("unions.manage_liaisonassignment")
 @require_GET
 def uncovered(request, year: int):
     street = request.GET.get("street", "")
@@ -218,7 +203,7 @@ def uncovered(request, year: int):
     )
 
 
-@organization_only
+@require_permission("unions.manage_liaisonassignment")
 @require_GET
 def shared(request, year: int):
     return _coverage_list(
@@ -230,7 +215,7 @@ def shared(request, year: int):
     )
 
 
-@organization_only
+@require_permission("unions.manage_liaisonassignment")
 @require_GET
 def cadres_without_units(request, year: int):
     return _coverage_list(
@@ -242,7 +227,7 @@ def cadres_without_units(request, year: int):
     )
 
 
-@organization_only
+@require_permission("unions.add_liaisonassignment")
 @require_POST
 def roll_over(request, year: int):
     _check_year(year)
@@ -254,7 +239,7 @@ def roll_over(request, year: int):
     return render(request, "liaison/assignment_rollover.html", {"year": year, "result": result})
 
 
-@organization_only
+@require_permission("unions.import_organization")
 def import_org(request):
     result = None
     if request.method == "POST":
@@ -275,7 +260,7 @@ def import_org(request):
     )
 
 
-@organization_only
+@require_permission("unions.import_organization")
 @require_GET
 def import_template(request):
     return FileResponse(

@@ -25,7 +25,8 @@ from qrcode.image.svg import SvgPathImage
 from records.models import ContactForm, ContentArea
 from unions.assignments.selectors import assigned_union_ids
 from unions.models import GrassrootsUnion, LiaisonAssignment, active_q
-from unions.roles import Role, cadre_of, has_role, sees_everything
+from unions.permissions import is_contact_cadre, may
+from unions.roles import cadre_of
 from unions.tokens import new_public_token
 
 # What workers can raise with their contact cadres: the four content areas (主要内容), each
@@ -61,7 +62,7 @@ class Board:
 def sees_every_board(user) -> bool:
     """The organization department and administrators: every board, the street and district
     documents, the token."""
-    return sees_everything(user)
+    return may(user, "liaison.view_every_board")
 
 
 def board_unions(unions: QuerySet, year: int) -> QuerySet:
@@ -83,11 +84,10 @@ def get_board_union_for_user(user, pk: int, year: int) -> GrassrootsUnion:
     """An active union whose board `user` may see, with its board's assignments; 404 else."""
     unions = board_unions(GrassrootsUnion.objects.active(), year)
     if not sees_every_board(user):
-        cadre = cadre_of(user)
-        if cadre is None or not has_role(user, Role.CADRE):
+        if not is_contact_cadre.test(user):
             unions = unions.none()
         else:
-            unions = unions.filter(pk__in=assigned_union_ids(cadre, year))
+            unions = unions.filter(pk__in=assigned_union_ids(cadre_of(user), year))
     return get_object_or_404(unions, pk=pk)
 
 
@@ -154,7 +154,7 @@ def board_context() -> dict:
 def union_token_regenerate(*, union: GrassrootsUnion, user) -> GrassrootsUnion:
     """Give the union a new public token: the old link (and the printed QR code) stops working
     at once, and the board must be printed again. Only the organization department."""
-    if not has_role(user, Role.ORGANIZATION):
+    if not may(user, "liaison.regenerate_board_token", union):
         raise PermissionDenied
     # 128 random bits: a collision is not a practical concern, and the unique index would
     # refuse one. Only the token is written (the union's other data is not revalidated here).

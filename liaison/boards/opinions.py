@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from liaison.models import Opinion
 from records.models import Problem, VisitRecord
 from records.sheets.services import record_save
-from unions.assignments.selectors import assigned_union_ids
 from unions.models import GrassrootsUnion
-from unions.roles import Role, cadre_of, has_role
+from unions.permissions import may
+from unions.roles import cadre_of
 
 # A phone on IPv6 can change its address within its /64 at will: the /64 is one sender.
 IPV6_SENDER_PREFIX = 64
@@ -96,14 +96,9 @@ def opinion_take_up(*, opinion: Opinion, user) -> VisitRecord:
     and files it. Only a current contact cadre of the union; once per opinion (the row is
     locked, so two clicks or two cadres at once make one sheet)."""
     opinion = Opinion.objects.select_for_update().select_related("union").get(pk=opinion.pk)
-    cadre = cadre_of(user)
-    year = timezone.localdate().year
-    if (
-        cadre is None
-        or not has_role(user, Role.CADRE)
-        or opinion.union_id not in assigned_union_ids(cadre, year)
-    ):
+    if not may(user, "liaison.take_up_opinion", opinion):
         raise PermissionDenied
+    cadre = cadre_of(user)
     if opinion.status != Opinion.Status.NEW:
         raise ValidationError(_("This opinion has already been taken up."))
     problem = Problem(description=opinion.text, category=opinion.category)

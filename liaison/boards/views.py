@@ -18,7 +18,8 @@ from liaison.boards.forms import OpinionFilterForm
 from liaison.models import Opinion
 from unions.assignments.selectors import assigned_union_ids
 from unions.models import GrassrootsUnion, Street
-from unions.roles import Role, cadre_of, has_role
+from unions.permissions import is_contact_cadre, may
+from unions.roles import cadre_of
 
 OPINIONS_PER_PAGE = 20
 SEARCH_RESULTS = 20
@@ -26,8 +27,7 @@ SEARCH_RESULTS = 20
 
 def _contact_cadre(user):
     """The user's cadre profile when they hold the cadre role, else None."""
-    cadre = cadre_of(user)
-    return cadre if cadre is not None and has_role(user, Role.CADRE) else None
+    return cadre_of(user) if is_contact_cadre.test(user) else None
 
 
 @login_required
@@ -71,7 +71,8 @@ def _print(request, unions, title: str, *, single=None):
         "title": title,
         "year": timezone.localdate().year,
         "single": single,
-        "can_regenerate": single is not None and has_role(request.user, Role.ORGANIZATION),
+        "can_regenerate": single is not None
+        and may(request.user, "liaison.regenerate_board_token", single),
         **board.board_context(),
     }
     return render(request, "liaison/board_print.html", context)
@@ -114,7 +115,7 @@ def board_all(request):
 @require_POST
 def token_regenerate(request, pk: int):
     """A new link for the union's page: the printed QR code stops working."""
-    if not has_role(request.user, Role.ORGANIZATION):
+    if not may(request.user, "liaison.regenerate_board_token"):
         raise PermissionDenied
     union = get_object_or_404(GrassrootsUnion.objects.active(), pk=pk)
     board.union_token_regenerate(union=union, user=request.user)

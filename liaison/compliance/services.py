@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from liaison.compliance.selectors import live_compliance, live_street_coverage
 from liaison.meetings.services import quarter_bounds
 from liaison.models import QuarterSnapshot
-from unions.roles import Role, has_role
+from unions.permissions import may
 
 
 @transaction.atomic
 def quarter_freeze(*, year: int, quarter: int, user) -> QuarterSnapshot:
     """Store the quarter's figures as they are now, with who froze it and when. The
     organization department only, once the quarter has ended, once per quarter."""
-    if not has_role(user, Role.ORGANIZATION):
+    if not may(user, "liaison.freeze_quarter"):
         raise PermissionDenied
     today = timezone.localdate()
     if quarter not in (1, 2, 3, 4):

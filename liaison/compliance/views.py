@@ -25,7 +25,7 @@ from liaison.compliance.workbooks import assessment_workbook, compliance_workboo
 from liaison.meetings.services import quarter_bounds
 from records import excel
 from unions.models import Cadre
-from unions.roles import Role, has_role
+from unions.permissions import may, require_permission
 
 UNIONS_PER_PAGE = 50
 RANK_ORDER = {rank: index for index, rank in enumerate(Cadre.Rank.values)}
@@ -130,7 +130,7 @@ def _frozen_by(snapshot) -> str:
     return cadre.name if cadre is not None else user.get_username()
 
 
-@login_required
+@require_permission("liaison.view_compliance")
 @require_GET
 def dashboard(request):
     scope = compliance.compliance_scope(request.user)
@@ -174,7 +174,7 @@ def dashboard(request):
             "snapshot": snapshot,
             "frozen_by": _frozen_by(snapshot) if snapshot else "",
             "timely_days": snapshot.timely_days if snapshot else rules.timely_days(),
-            "can_freeze": has_role(request.user, Role.ORGANIZATION)
+            "can_freeze": may(request.user, "liaison.freeze_quarter")
             and snapshot is None
             and end < today,
             "rows": shown,
@@ -202,7 +202,7 @@ def dashboard(request):
 @login_required
 @require_POST
 def freeze(request, year: int, quarter: int):
-    if not has_role(request.user, Role.ORGANIZATION):
+    if not may(request.user, "liaison.freeze_quarter"):
         raise PermissionDenied
     try:
         services.quarter_freeze(year=year, quarter=quarter, user=request.user)
@@ -218,7 +218,7 @@ def freeze(request, year: int, quarter: int):
     return redirect(f"{url}?{urlencode({'year': year, 'quarter': quarter})}")
 
 
-@login_required
+@require_permission("liaison.view_compliance")
 @require_GET
 def assessment(request):
     scope = compliance.compliance_scope(request.user)
@@ -266,10 +266,9 @@ def assessment(request):
 
 
 def _scope(user) -> compliance.Scope:
-    scope = compliance.compliance_scope(user)
-    if scope.cadre is not None:
+    if not may(user, "liaison.export_compliance"):
         raise PermissionDenied
-    return scope
+    return compliance.compliance_scope(user)
 
 
 @login_required

@@ -15,7 +15,7 @@ from records.models import Problem, ProblemEvent, VisitRecord
 from records.problems import selectors as loop_selectors
 from records.problems import services as loop
 from unions.models import Cadre, Department
-from unions.roles import Role, has_role
+from unions.permissions import may
 
 S = Problem.Status
 UNANSWERED = (S.RAISED, S.TRANSFERRED, S.ACCEPTED, S.ANSWERED)
@@ -27,14 +27,14 @@ def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.dat
     return start, end - datetime.timedelta(days=1)
 
 
-def _organization_only(user) -> None:
-    if not has_role(user, Role.ORGANIZATION):
+def _require(user, perm: str) -> None:
+    if not may(user, perm):
         raise PermissionDenied
 
 
 @transaction.atomic
 def meeting_create(*, year: int, quarter: int, date: datetime.date, user) -> QuarterlyMeeting:
-    _organization_only(user)
+    _require(user, "liaison.add_quarterlymeeting")
     if QuarterlyMeeting.objects.filter(year=year, quarter=quarter).exists():
         raise ValidationError({"quarter": [_("The meeting of this quarter already exists.")]})
     meeting = QuarterlyMeeting(year=year, quarter=quarter, date=date, created_by=user)
@@ -54,7 +54,7 @@ def meeting_record(
     minutes: str,
 ) -> QuarterlyMeeting:
     """Attendees and minutes, recorded at or after the meeting."""
-    _organization_only(user)
+    _require(user, "liaison.change_quarterlymeeting")
     meeting.date, meeting.other_attendees, meeting.minutes = date, other_attendees, minutes
     meeting.full_clean()
     meeting.save()
@@ -142,7 +142,7 @@ def meeting_decide(
 ) -> MeetingDecision:
     """Carry out one decision of the meeting on a problem, through the problem loop, and keep
     it with the meeting. The problem's timeline says which meeting decided it."""
-    _organization_only(user)
+    _require(user, "liaison.change_quarterlymeeting")
     Kind = MeetingDecision.Kind
     if kind == Kind.CLOSE and not note.strip():
         raise ValidationError({"note": [_("Say why the meeting closes the problem.")]})
@@ -173,6 +173,6 @@ def meeting_decide(
 
 def visible_meetings(user):
     """The organization department runs the meetings; department heads read them."""
-    if has_role(user, Role.ORGANIZATION, Role.DEPARTMENT_HEAD, Role.ADMIN):
+    if may(user, "liaison.list_quarterlymeeting"):
         return QuarterlyMeeting.objects.all()
     return QuarterlyMeeting.objects.none()

@@ -17,7 +17,7 @@ from liaison.models import MeetingDecision
 from records import excel
 from records.models import Problem
 from unions.models import Department
-from unions.roles import Role, has_role
+from unions.permissions import may
 
 
 def _get_meeting(user, pk: int):
@@ -39,10 +39,10 @@ def all_departments() -> dict:
 @login_required
 def meeting_list(request):
     visible = meetings.visible_meetings(request.user)
-    if not has_role(request.user, Role.ORGANIZATION, Role.DEPARTMENT_HEAD, Role.ADMIN):
+    if not may(request.user, "liaison.list_quarterlymeeting"):
         raise PermissionDenied
     form = None
-    if has_role(request.user, Role.ORGANIZATION):
+    if may(request.user, "liaison.add_quarterlymeeting"):
         today = timezone.localdate()
         form = MeetingCreateForm(
             request.POST or None,
@@ -69,7 +69,7 @@ def _detail(request, meeting, record_form=None, decision_forms=None, status=200)
     """The agenda, each problem with its decision and, for the organizer, a decision form
     (once per problem, where it first appears; none for a closed problem)."""
     agenda = meetings.meeting_agenda(meeting)
-    organizer = has_role(request.user, Role.ORGANIZATION)
+    organizer = may(request.user, "liaison.change_quarterlymeeting", meeting)
     decision_forms = decision_forms or {}
     departments = all_departments()
     shown = set()
@@ -122,7 +122,7 @@ def meeting_detail(request, pk: int):
 @require_POST
 def meeting_record(request, pk: int):
     meeting = _get_meeting(request.user, pk)
-    if not has_role(request.user, Role.ORGANIZATION):
+    if not may(request.user, "liaison.change_quarterlymeeting", meeting):
         raise PermissionDenied
     form = MeetingRecordForm(request.POST, instance=meeting)
     if form.is_valid():
@@ -147,7 +147,7 @@ def meeting_record(request, pk: int):
 @require_POST
 def meeting_decide(request, pk: int, problem_pk: int):
     meeting = _get_meeting(request.user, pk)
-    if not has_role(request.user, Role.ORGANIZATION):
+    if not may(request.user, "liaison.change_quarterlymeeting", meeting):
         raise PermissionDenied
     problem = get_object_or_404(Problem, pk=problem_pk, resolution=Problem.Resolution.TRANSFER)
     form = DecisionForm(request.POST, prefix=f"p{problem.pk}", departments=all_departments())

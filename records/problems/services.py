@@ -22,7 +22,7 @@ from records.models import Notification, Problem, ProblemEvent
 from records.notifications.services import answerers_of, notify, organization_users
 from records.versions import claim_version, conflict
 from unions.models import Cadre, Department
-from unions.roles import Role, cadre_of, has_role, headed_department
+from unions.permissions import may
 
 Status = Problem.Status
 
@@ -39,34 +39,12 @@ class NotAllowed(ValidationError):
 # --- Reads ---------------------------------------------------------------------------------
 
 
-def _raised_by(problem: Problem, user) -> bool:
-    return problem.record.cadre.user_id == user.pk
+# Who may take each step is the permission `records.<step>_problem` (records/permissions.py),
+# the one rule the services, the views and the templates share.
+def may_take(problem: Problem, action: str, user) -> bool:
+    return may(user, f"records.{action}_problem", problem)
 
 
-def _answers_for(problem: Problem, user) -> bool:
-    """The head of the department it is with, or the leader it was sent to."""
-    cadre = cadre_of(user)
-    department = headed_department(user)
-    return (department is not None and problem.department_id == department.pk) or (
-        cadre is not None and problem.leader_id == cadre.pk
-    )
-
-
-def _organization(problem: Problem, user) -> bool:
-    return has_role(user, Role.ORGANIZATION)
-
-
-WHO = {
-    "transfer": lambda p, u: _raised_by(p, u) or _organization(p, u),
-    "accept": _answers_for,
-    "answer": _answers_for,
-    "hand_back": _answers_for,
-    "feedback": _raised_by,
-    "urge": _organization,
-    "retransfer": _organization,
-    "set_deadline": _organization,
-    "close": _organization,
-}
 FROM = {
     "transfer": (Status.RAISED,),
     "accept": (Status.TRANSFERRED,),
@@ -87,7 +65,7 @@ def allowed_actions(problem: Problem, user) -> list[str]:
     return [
         action
         for action, statuses in FROM.items()
-        if problem.status in statuses and WHO[action](problem, user)
+        if problem.status in statuses and may_take(problem, action, user)
     ]
 
 
@@ -111,7 +89,7 @@ def check_allowed(problem: Problem, action: str, user) -> None:
     is reported as refused, whatever its form holds."""
     if problem.resolution != Problem.Resolution.TRANSFER:
         raise NotAllowed(_("This problem was solved on the spot; it has no transfer to handle."))
-    if not WHO[action](problem, user):
+    if not may_take(problem, action, user):
         raise NotAllowed(_("You may not take this step on this problem."))
     if problem.status not in FROM[action]:
         raise NotAllowed(

@@ -30,7 +30,8 @@ from records.problems.forms import (
     TransferForm,
 )
 from records.versions import EditConflict
-from unions.roles import Role, cadre_of, has_role
+from unions.permissions import may
+from unions.roles import cadre_of
 
 PER_PAGE = 30
 
@@ -133,8 +134,9 @@ STEP_LABELS = {
 
 
 def get_problem_for_user(user, pk: int) -> Problem:
-    return get_object_or_404(
-        selectors.with_overdue(Problem.objects.visible_to(user)).select_related(
+    """The problem, if `user` may view it (records.view_problem); 404 else."""
+    problem = get_object_or_404(
+        selectors.with_overdue(Problem.objects.all()).select_related(
             "record__cadre__department",
             "record__cadre__user",
             "record__union",
@@ -143,6 +145,9 @@ def get_problem_for_user(user, pk: int) -> Problem:
         ),
         pk=pk,
     )
+    if not may(user, "records.view_problem", problem):
+        raise Http404
+    return problem
 
 
 def _detail(request, problem: Problem, bound: dict | None = None, status: int = 200):
@@ -211,9 +216,9 @@ def problem_act(request, pk: int, action: str):
 
 @login_required
 def my_problems(request):
-    cadre = cadre_of(request.user)
-    if cadre is None:
+    if not may(request.user, "records.view_own_problem"):
         raise PermissionDenied
+    cadre = cadre_of(request.user)
     mine = selectors.with_overdue(
         Problem.objects.filter(record__cadre=cadre, resolution=Problem.Resolution.TRANSFER)
     ).select_related("record__union", "department", "leader")
@@ -235,15 +240,14 @@ def my_problems(request):
 
 @login_required
 def inbox(request):
-    cadre = cadre_of(request.user)
-    if not (has_role(request.user, Role.DEPARTMENT_HEAD) or (cadre and cadre.is_leader)):
+    if not may(request.user, "records.view_problem_inbox"):
         raise PermissionDenied
     page = Paginator(selectors.inbox_for(request.user), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "records/inbox.html", {"page": page, "today": timezone.localdate()})
 
 
 def _ledger_queryset(request):
-    if not has_role(request.user, Role.ORGANIZATION):
+    if not may(request.user, "records.view_ledger"):
         raise PermissionDenied
     today = timezone.localdate()
     filters = LedgerFilterForm(request.GET or None, years=range(today.year, today.year - 5, -1))

@@ -14,19 +14,22 @@ from records.models import ExportJob
 from records.register.forms import RegisterForm
 from records.register.workbook import Period
 from unions.models import Department
-from unions.roles import Role, has_role, headed_department
+from unions.permissions import may
+from unions.roles import headed_department
 
 YEARS_BACK = 5
 
 
-def _register_form(request, data=None) -> tuple[RegisterForm, Department | None]:
+def _register_form(
+    request, data=None, perm: str = "records.view_register"
+) -> tuple[RegisterForm, Department | None]:
     """The form for this user and the department they are bound to, or 403: the organization
     department chooses any department (None), a department head only their own."""
+    if not may(request.user, perm):
+        raise PermissionDenied
     own = None
-    if not has_role(request.user, Role.ORGANIZATION):
+    if not may(request.user, "records.view_federation_register"):
         own = headed_department(request.user)
-        if own is None:
-            raise PermissionDenied
     today = timezone.localdate()
     form = RegisterForm(
         data,
@@ -58,7 +61,7 @@ def register(request):
 def register_export(request):
     """Ask for the register: it is built off the request (records.exports) and its page shows
     the progress, then the file."""
-    form, own = _register_form(request, request.POST)
+    form, own = _register_form(request, request.POST, "records.export_register")
     if not form.is_valid():
         if own is not None and form.has_error("department"):
             raise PermissionDenied  # another department's register

@@ -27,7 +27,7 @@ from records.problems.services import problem_transfer
 from records.versions import claim_version
 from unions.assignments.selectors import assigned_union_ids
 from unions.models import Cadre
-from unions.roles import Role, has_role
+from unions.permissions import may
 
 # Forms of contact that are a real visit or talk: the cadre prepares questions first
 # ("带着问题下去"). A phone or WeChat contact does not need them.
@@ -274,7 +274,7 @@ def record_save(
 @transaction.atomic
 def record_return(*, record: VisitRecord, user, reason: str) -> VisitRecord:
     """The organization department returns a filed sheet to its cadre for revision."""
-    if not has_role(user, Role.ORGANIZATION):
+    if not may(user, "records.return_visitrecord", record):
         raise PermissionDenied
     record = VisitRecord.objects.select_for_update().get(pk=record.pk)
     if record.status != VisitRecord.Status.FILED:

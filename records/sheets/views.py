@@ -23,17 +23,17 @@ from records.sheets.forms import (
 from records.versions import EditConflict
 from unions.assignments.selectors import assigned_union_ids
 from unions.models import GrassrootsUnion, Street
-from unions.roles import Role, cadre_of, has_role
+from unions.permissions import may
+from unions.roles import cadre_of
 
 RECORDS_PER_PAGE = 20
 SEARCH_RESULTS = 20
 
 
 def _cadre_or_403(user):
-    cadre = cadre_of(user)
-    if cadre is None or not has_role(user, Role.CADRE):
+    if not may(user, "records.add_visitrecord"):
         raise PermissionDenied
-    return cadre
+    return cadre_of(user)
 
 
 @login_required
@@ -68,9 +68,7 @@ def record_list(request):
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
-            "only_mine": not has_role(
-                request.user, Role.DEPARTMENT_HEAD, Role.ORGANIZATION, Role.ADMIN
-            ),
+            "only_mine": not may(request.user, "records.view_others_visitrecord"),
         },
     )
 
@@ -219,8 +217,8 @@ def _detail_context(request, record: VisitRecord, return_form=None) -> dict:
         "problems": record.problems.select_related("department", "leader"),
         "attachments": record.attachments.all(),
         "history": list(reversed(changes)),
-        "can_edit": record.cadre.user_id == user.pk and record.is_editable,
-        "can_return": has_role(user, Role.ORGANIZATION)
+        "can_edit": may(user, "records.change_visitrecord", record),
+        "can_return": may(user, "records.return_visitrecord", record)
         and record.status == VisitRecord.Status.FILED,
         "return_form": return_form or ReturnForm(),
         "zero_days_reason": services.zero_days_reason(record),
@@ -243,7 +241,7 @@ def record_print(request, pk: int):
 @login_required
 @require_POST
 def record_return(request, pk: int):
-    if not has_role(request.user, Role.ORGANIZATION):
+    if not may(request.user, "records.return_visitrecord"):
         raise PermissionDenied
     record = get_record_for_user(request.user, pk)
     form = ReturnForm(request.POST)

@@ -1,0 +1,50 @@
+"""Who may do what in the programme's pages: meetings, compliance, boards and opinions.
+Declared here once, checked everywhere with `unions.permissions.may(user, perm, obj)`
+(imported by `LiaisonConfig`)."""
+
+import rules
+from django.utils import timezone
+
+from unions.assignments.selectors import assigned_union_ids
+from unions.permissions import (
+    heads_a_department,
+    is_admin,
+    is_contact_cadre,
+    is_department_head,
+    is_organization,
+    sees_everything,
+)
+from unions.roles import cadre_of
+
+
+@rules.predicate
+def contacts_union_of_opinion(user, opinion) -> bool:
+    """A current contact cadre, this year, of the union the opinion was left on."""
+    cadre = cadre_of(user)
+    if opinion is None or cadre is None:
+        return False
+    return opinion.union_id in assigned_union_ids(cadre, timezone.localdate().year)
+
+
+# --- Quarterly meetings: the organization department runs them, department heads read them --
+# (not `view_quarterlymeeting`: the cadres' group holds that model permission.)
+rules.add_perm("liaison.list_quarterlymeeting", is_organization | is_department_head | is_admin)
+rules.add_perm("liaison.add_quarterlymeeting", is_organization)
+rules.add_perm("liaison.change_quarterlymeeting", is_organization)
+
+# --- Compliance ----------------------------------------------------------------------------
+# The dashboard and the assessment: every cadre their own row, a head their department, the
+# organization department everything (liaison.compliance.selectors.compliance_scope says which).
+rules.add_perm("liaison.view_compliance", sees_everything | heads_a_department | is_contact_cadre)
+# Their workbooks: not a cadre's single row.
+rules.add_perm("liaison.export_compliance", sees_everything | heads_a_department)
+rules.add_perm("liaison.freeze_quarter", is_organization)
+
+# --- Notice boards and workers' opinions ---------------------------------------------------
+# The board index: every board, or a cadre's own contact units'.
+rules.add_perm("liaison.view_board", sees_everything | is_contact_cadre)
+# Every union's board, the street and district documents.
+rules.add_perm("liaison.view_every_board", sees_everything)
+# A new public link (the printed QR code stops working).
+rules.add_perm("liaison.regenerate_board_token", is_organization)
+rules.add_perm("liaison.take_up_opinion", is_contact_cadre & contacts_union_of_opinion)

@@ -1,0 +1,60 @@
+"""The predicates of liaison/permissions.py, role by role (personas as in the permission
+matrix: alice contacts the union the opinion was left on)."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth.models import AnonymousUser
+
+from unions.permissions import may
+
+PERSONAS = ("owner", "cadre", "head", "other_head", "organization", "admin", "anonymous")
+
+
+def user(world, persona):
+    return {
+        "owner": world.alice.user,
+        "cadre": world.bob.user,
+        "head": world.carol.user,
+        "other_head": world.dave.user,
+        "organization": world.olivia.user,
+        "admin": world.admin_user,
+        "anonymous": AnonymousUser(),
+    }[persona]
+
+
+def answers(world, perm, obj=None):
+    return {persona: may(user(world, persona), perm, obj) for persona in PERSONAS}
+
+
+def expected(*granted):
+    return {persona: persona in granted for persona in PERSONAS}
+
+
+CADRES = ("owner", "cadre", "head", "other_head", "organization")
+PAGES = {
+    "liaison.list_quarterlymeeting": ("head", "other_head", "organization", "admin"),
+    "liaison.add_quarterlymeeting": ("organization",),
+    "liaison.change_quarterlymeeting": ("organization",),
+    "liaison.view_compliance": (*CADRES, "admin"),
+    "liaison.export_compliance": ("head", "other_head", "organization", "admin"),
+    "liaison.freeze_quarter": ("organization",),
+    "liaison.view_board": (*CADRES, "admin"),
+    "liaison.view_every_board": ("organization", "admin"),
+    "liaison.regenerate_board_token": ("organization",),
+}
+
+
+@pytest.mark.parametrize("perm", sorted(PAGES))
+def test_who_may(world, perm):
+    assert answers(world, perm) == expected(*PAGES[perm])
+
+
+def test_only_a_current_contact_cadre_of_its_union_takes_up_an_opinion(world):
+    with time_machine.travel("2026-11-25 10:00 +0800", tick=False):
+        assert answers(world, "liaison.take_up_opinion", world.opinion) == expected("owner")
+        world.point.ended_at = datetime.date(2026, 11, 24)
+        world.point.end_reason = "工作调整"
+        world.point.save()
+        assert answers(world, "liaison.take_up_opinion", world.opinion) == expected()
