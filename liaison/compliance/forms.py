@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.compliance.rules import ComplianceStatus
-from liaison.meetings.services import quarter_bounds
 from liaison.models import QUARTER_CHOICES
+from records.calendar import quarter_bounds, quarter_of
 from records.forms import style_filter_fields
 from unions.models import Department, Street
 
@@ -69,7 +69,7 @@ class PeriodForm(forms.Form):
             data["year"] = str(today.year)
         if not data.get("quarter"):
             this_year = data["year"] == str(today.year)
-            data["quarter"] = str((today.month - 1) // 3 + 1 if this_year else 4)
+            data["quarter"] = str(quarter_of(today) if this_year else 4)
         return data
 
     def clean(self):

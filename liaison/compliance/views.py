@@ -22,8 +22,8 @@ from liaison.compliance import rules, services
 from liaison.compliance import selectors as compliance
 from liaison.compliance.forms import SORT_CHOICES, AssessmentForm, DashboardForm, RankFilter
 from liaison.compliance.workbooks import assessment_workbook, compliance_workbook
-from liaison.meetings.services import quarter_bounds
 from records import excel
+from records.calendar import quarter_bounds
 from unions.models import Cadre
 from unions.roles import Role, has_role
 

@@ -58,7 +58,7 @@ from liaison.demo.data import (
     stamps_as_given,
 )
 from liaison.models import QuarterlyMeeting
-from records.calendar import WorkingCalendar
+from records.calendar import WorkingCalendar, quarter_bounds
 from records.models import ContactForm, Problem, ProblemEvent, VisitRecord
 from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, Street
 from unions.roles import GROUP_NAMES, Role
@@ -902,8 +902,7 @@ class Seeder:
         )
         for year in self.years:
             for quarter in range(1, 5):
-                quarter_end = datetime.date(year, quarter * 3, 1) + datetime.timedelta(days=31)
-                quarter_end = quarter_end.replace(day=1) - datetime.timedelta(days=1)
+                quarter_end = quarter_bounds(year, quarter)[1]
                 if quarter_end >= self.today or (year, quarter) in existing:
                     continue
                 meeting = QuarterlyMeeting.objects.create(
@@ -918,7 +917,7 @@ class Seeder:
                 self.summary.created["meetings"] += 1
 
     def minutes(self, year: int, quarter: int, last: datetime.date, chair: Cadre) -> str:
-        first = datetime.date(year, quarter * 3 - 2, 1)
+        first = quarter_bounds(year, quarter)[0]
         records = VisitRecord.objects.filter(
             start_date__range=(first, last), status=VisitRecord.Status.FILED
         ).aggregate(count=Count("pk"), days=Sum("days"))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from liaison.compliance.pace import ZERO_DAYS, pace_on
 from liaison.models import MeetingDecision, QuarterlyMeeting
+from records.calendar import quarter_bounds
 from records.models import Problem, ProblemEvent, VisitRecord
 from records.problems import selectors as loop_selectors
 from records.problems import services as loop
@@ -19,12 +20,6 @@ from unions.roles import Role, has_role
 
 S = Problem.Status
 UNANSWERED = (S.RAISED, S.TRANSFERRED, S.ACCEPTED, S.ANSWERED)
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
-    start = datetime.date(year, 3 * quarter - 2, 1)
-    end = datetime.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-    return start, end - datetime.timedelta(days=1)
 
 
 def _organization_only(user) -> None:

@@ -51,11 +51,6 @@ def meeting(olivia):
     )
 
 
-def test_quarter_bounds():
-    assert meetings.quarter_bounds(2026, 1) == (D(2026, 1, 1), D(2026, 3, 31))
-    assert meetings.quarter_bounds(2026, 4) == Q4
-
-
 class TestAgenda:
     def test_open_problems_come_overdue_first(self, meeting, alice, other_department):
         later = transferred(alice, other_department, deadline=D(2026, 12, 20))
