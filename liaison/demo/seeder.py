@@ -492,7 +492,7 @@ class Seeder:
         for a in LiaisonAssignment.objects.filter(year=year, cadre__in=cadres).select_related(
             "union"
         ):
-            first = max(timezone.localtime(a.assigned_at).date(), datetime.date(year, 1, 1))
+            first = a.starts_on
             periods[a.cadre_id].append((a.union, first, a.ended_at or datetime.date(year, 12, 31)))
         active_unions = [union for union in unions if union.active]
 
