@@ -285,6 +285,17 @@ def problem_feedback(
     if errors:
         raise ValidationError(errors)
     problem = _begin(problem.pk, "feedback", user, version)
+    # The answer's date as read on the locked row, in Beijing time.
+    answered_on = problem.answered_at and timezone.localdate(problem.answered_at)
+    if answered_on and on < answered_on:
+        raise ValidationError(
+            {
+                "feedback_on": [
+                    _("The feedback cannot be dated before the answer (%(date)s).")
+                    % {"date": answered_on.isoformat()}
+                ]
+            }
+        )
     from_status = problem.status
     problem.feedback_on, problem.feedback_method = on, method
     problem.satisfaction = satisfaction

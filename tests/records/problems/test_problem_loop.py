@@ -456,7 +456,8 @@ def test_handing_back_needs_a_reason(carol, alice, department):
 
 
 def test_satisfied_feedback_is_recorded_and_waits_to_be_closed(alice, department):
-    problem = problem_in("answered", cadre=alice, department=department)
+    answered = timezone.make_aware(datetime.datetime(2026, 11, 20, 15))
+    problem = problem_in("answered", cadre=alice, department=department, answered_at=answered)
 
     loop.problem_feedback(
         problem=problem,
@@ -511,6 +512,31 @@ def test_unsatisfied_feedback_reopens_the_problem_with_a_new_deadline(
     assert [m.to for m in mail.outbox] == [["olivia@example.org"]]
     # The department answers again.
     assert loop.allowed_actions(problem, carol.user) == ["accept", "answer", "hand_back"]
+
+
+def test_feedback_is_not_dated_before_the_answer(alice, department):
+    # Answered at 23:30 on 20 November in Beijing (15:30 UTC): the answer's date is the 20th.
+    answered = datetime.datetime(2026, 11, 20, 15, 30, tzinfo=datetime.UTC)
+    problem = problem_in("answered", cadre=alice, department=department, answered_at=answered)
+    given = {"method": "phone", "satisfaction": "satisfied"}
+
+    with pytest.raises(ValidationError) as refused:
+        loop.problem_feedback(
+            problem=problem, user=alice.user, on=datetime.date(2026, 11, 19), **given
+        )
+
+    assert refused.value.message_dict == {
+        "feedback_on": [
+            zh("The feedback cannot be dated before the answer (%(date)s).")
+            % {"date": "2026-11-20"}
+        ]
+    }
+    problem.refresh_from_db()
+    assert problem.status == S.ANSWERED
+
+    loop.problem_feedback(problem=problem, user=alice.user, on=datetime.date(2026, 11, 20), **given)
+    problem.refresh_from_db()
+    assert (problem.status, problem.feedback_on) == (S.FED_BACK, datetime.date(2026, 11, 20))
 
 
 @pytest.mark.parametrize(

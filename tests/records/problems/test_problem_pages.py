@@ -477,6 +477,28 @@ def test_a_hand_back_needs_a_reason(login, carol, transferred):
     assert transferred.status == S.TRANSFERRED
 
 
+def test_feedback_dated_before_the_answer_is_shown_on_the_date(login, alice, department):
+    answered = timezone.make_aware(datetime.datetime(2026, 11, 20, 10))
+    problem = a_problem(alice, "answered", department, answered_at=answered)
+
+    response = login(alice).post(
+        action_url(problem, "feedback"),
+        {
+            "feedback-feedback_on": "2026-11-19",
+            "feedback-feedback_method": "phone",
+            "feedback-satisfaction": "satisfied",
+        },
+    )
+
+    assert response.status_code == 400
+    assert step_form(response, "feedback").errors == {
+        "feedback_on": ["反馈日期不能早于答复日期（2026-11-20）。"]
+    }
+    assert field_error_shown(response, "id_feedback-feedback_on")
+    problem.refresh_from_db()
+    assert problem.status == Problem.Status.ANSWERED
+
+
 def test_feedback_dated_tomorrow_is_refused_and_keeps_what_was_chosen(login, alice, department):
     problem = a_problem(alice, "answered", department)
 
