@@ -27,11 +27,32 @@ def _organization_only(user) -> None:
         raise PermissionDenied
 
 
+def _check_date_in_quarter(*, year: int, quarter: int, date: datetime.date | None) -> None:
+    """A meeting is held inside its quarter: its agenda reads the quarter's problems as of its
+    date, so a date outside would show another quarter's state."""
+    start, end = quarter_bounds(year, quarter)
+    if date is not None and not start <= date <= end:
+        raise ValidationError(
+            {
+                "date": [
+                    _("The meeting of %(year)s Q%(quarter)s is held between %(start)s and %(end)s.")
+                    % {
+                        "year": year,
+                        "quarter": quarter,
+                        "start": start.isoformat(),
+                        "end": end.isoformat(),
+                    }
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def meeting_create(*, year: int, quarter: int, date: datetime.date, user) -> QuarterlyMeeting:
     _organization_only(user)
     if QuarterlyMeeting.objects.filter(year=year, quarter=quarter).exists():
         raise ValidationError({"quarter": [_("The meeting of this quarter already exists.")]})
+    _check_date_in_quarter(year=year, quarter=quarter, date=date)
     meeting = QuarterlyMeeting(year=year, quarter=quarter, date=date, created_by=user)
     meeting.full_clean()
     meeting.save()
@@ -50,6 +71,7 @@ def meeting_record(
 ) -> QuarterlyMeeting:
     """Attendees and minutes, recorded at or after the meeting."""
     _organization_only(user)
+    _check_date_in_quarter(year=meeting.year, quarter=meeting.quarter, date=date)
     meeting.date, meeting.other_attendees, meeting.minutes = date, other_attendees, minutes
     meeting.full_clean()
     meeting.save()

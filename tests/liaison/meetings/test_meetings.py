@@ -6,6 +6,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -102,6 +103,57 @@ class TestAgenda:
             CadreFactory()
         with django_assert_num_queries(len(one)):
             meetings.meeting_agenda(meeting)
+
+
+class TestMeetingDate:
+    def test_a_meeting_is_dated_inside_its_quarter(self, olivia):
+        with pytest.raises(ValidationError) as refused:
+            meetings.meeting_create(year=2026, quarter=4, date=D(2026, 9, 30), user=olivia.user)
+
+        assert refused.value.message_dict == {
+            "date": ["2026年第4季度的例会应在2026-10-01至2026-12-31之间召开。"]
+        }
+        assert not QuarterlyMeeting.objects.exists()
+        meetings.meeting_create(year=2026, quarter=4, date=D(2026, 10, 1), user=olivia.user)
+
+    def test_recording_keeps_the_meeting_inside_its_quarter(self, meeting, olivia):
+        with pytest.raises(ValidationError) as refused:
+            meetings.meeting_record(
+                meeting=meeting,
+                user=olivia.user,
+                date=D(2027, 1, 5),
+                attendees=[],
+                other_attendees="",
+                minutes="",
+            )
+
+        assert list(refused.value.message_dict) == ["date"]
+        meeting.refresh_from_db()
+        assert meeting.date == D(2026, 11, 24)
+
+    def test_the_create_form_shows_the_date_outside_the_quarter_on_the_date(self, login, olivia):
+        response = login(olivia).post(
+            reverse("meetings:list"), {"year": 2026, "quarter": 4, "date": "2026-09-25"}
+        )
+
+        assert response.status_code == 400
+        assert response.context["form"].errors == {
+            "date": ["2026年第4季度的例会应在2026-10-01至2026-12-31之间召开。"]
+        }
+        assert not QuarterlyMeeting.objects.exists()
+
+    def test_the_record_form_shows_the_date_outside_the_quarter_on_the_date(
+        self, login, olivia, meeting
+    ):
+        response = login(olivia).post(
+            reverse("meetings:record", args=[meeting.pk]),
+            {"date": "2026-09-25", "other_attendees": "", "minutes": ""},
+        )
+
+        assert response.status_code == 400
+        assert list(response.context["record_form"].errors) == ["date"]
+        meeting.refresh_from_db()
+        assert meeting.date == D(2026, 11, 24)
 
 
 class TestDecisions:
