@@ -341,10 +341,17 @@ def problem_urge(*, problem: Problem, user, note: str = "", version: int | None 
 
 @transaction.atomic
 def problem_set_deadline(
-    *, problem: Problem, user, deadline: datetime.date, note: str = "", version: int | None = None
+    *,
+    problem: Problem,
+    user,
+    deadline: datetime.date | None,
+    note: str = "",
+    version: int | None = None,
 ) -> Problem:
     """A new deadline, decided by the organization department (e.g. at the quarterly meeting)."""
-    if deadline is None or deadline < timezone.localdate():
+    if deadline is None:
+        raise ValidationError({"deadline": [_("Give the new deadline.")]})
+    if deadline < timezone.localdate():
         raise ValidationError({"deadline": [_("The new deadline cannot be in the past.")]})
     problem = _begin(problem.pk, "set_deadline", user, version)
     problem.deadline = deadline

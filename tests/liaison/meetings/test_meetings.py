@@ -189,6 +189,19 @@ class TestDecisions:
         problem.refresh_from_db()
         assert problem.deadline == D(2026, 12, 31)
 
+    def test_a_new_deadline_decision_without_a_date_says_the_date_is_required(
+        self, meeting, olivia, alice, other_department
+    ):
+        problem = transferred(alice, other_department)
+
+        with pytest.raises(ValidationError) as refused:
+            meetings.meeting_decide(
+                meeting=meeting, problem=problem, kind="new_deadline", user=olivia.user
+            )
+
+        assert refused.value.message_dict == {"deadline": ["请填写新的办理时限。"]}
+        assert not MeetingDecision.objects.exists()
+
     def test_closing_needs_a_reason(self, meeting, olivia, alice, other_department):
         from django.core.exceptions import ValidationError
 
@@ -291,6 +304,23 @@ class TestPages:
         assert good.status_code == 302
         page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
         assert 'data-testid="decision"' in page and "尽快答复" in page
+
+    def test_a_new_deadline_without_a_date_is_shown_as_required_on_the_deadline(
+        self, login, olivia, meeting, alice, other_department
+    ):
+        problem = transferred(alice, other_department)
+        url = reverse("meetings:decide", args=[meeting.pk, problem.pk])
+
+        response = login(olivia).post(url, {f"p{problem.pk}-kind": "new_deadline"})
+
+        assert response.status_code == 400
+        [form] = [
+            row["form"]
+            for _key, _title, rows in response.context["sections"]
+            for row in rows
+            if row["problem"].pk == problem.pk and row["form"]
+        ]
+        assert form.errors == {"deadline": ["请填写新的办理时限。"]}
 
     def test_the_detail_page_costs_the_same_queries_for_1_and_15_problems(
         self, login, olivia, meeting, alice, other_department, django_assert_num_queries

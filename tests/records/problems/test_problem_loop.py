@@ -621,6 +621,16 @@ def test_a_new_deadline_cannot_be_in_the_past(olivia, alice, department):
     assert not ProblemEvent.objects.exists()
 
 
+def test_a_missing_new_deadline_is_required_not_past(olivia, alice, department):
+    problem = problem_in("transferred", cadre=alice, department=department)
+
+    with pytest.raises(ValidationError) as refused:
+        loop.problem_set_deadline(problem=problem, user=olivia.user, deadline=None)
+
+    assert refused.value.message_dict == {"deadline": ["请填写新的办理时限。"]}
+    assert not ProblemEvent.objects.exists()
+
+
 def test_a_new_deadline_may_be_today(olivia, alice, department):
     problem = problem_in("transferred", cadre=alice, department=department)
 
