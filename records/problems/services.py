@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from records.calendar import add_working_days
+from records.calendar import add_working_days, is_working_day
 from records.models import Notification, Problem, ProblemEvent
 from records.notifications.services import answerers_of, notify, organization_users
 from records.versions import claim_version, conflict
@@ -353,6 +353,15 @@ def problem_set_deadline(
         raise ValidationError({"deadline": [_("Give the new deadline.")]})
     if deadline < timezone.localdate():
         raise ValidationError({"deadline": [_("The new deadline cannot be in the past.")]})
+    if not is_working_day(deadline):
+        raise ValidationError(
+            {
+                "deadline": [
+                    _("%(date)s is not a working day; a deadline falls on a working day.")
+                    % {"date": deadline.isoformat()}
+                ]
+            }
+        )
     problem = _begin(problem.pk, "set_deadline", user, version)
     problem.deadline = deadline
     return _finish(problem, user, "set_deadline", problem.status, note)

@@ -202,6 +202,25 @@ class TestDecisions:
         assert refused.value.message_dict == {"deadline": ["请填写新的办理时限。"]}
         assert not MeetingDecision.objects.exists()
 
+    def test_a_new_deadline_on_a_rest_day_is_refused(
+        self, meeting, olivia, alice, other_department
+    ):
+        problem = transferred(alice, other_department)
+
+        with pytest.raises(ValidationError) as refused:
+            meetings.meeting_decide(
+                meeting=meeting,
+                problem=problem,
+                kind="new_deadline",
+                deadline=D(2026, 12, 6),  # a Sunday
+                user=olivia.user,
+            )
+
+        assert refused.value.message_dict == {
+            "deadline": ["2026-12-06不是工作日，办理时限应为工作日。"]
+        }
+        assert not MeetingDecision.objects.exists()
+
     def test_closing_needs_a_reason(self, meeting, olivia, alice, other_department):
         from django.core.exceptions import ValidationError
 

@@ -12,6 +12,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -19,11 +20,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from liaison import pagecache
+from records.calendar import add_working_days, is_working_day
 from records.models import Notification, Problem, ProblemEvent, VisitRecord
 from records.problems import selectors
 from records.problems import services as loop
 from records.sheets.services import editable_problems, record_return
-from tests.factories import CadreFactory, GrassrootsUnionFactory, ProblemFactory, UserFactory
+from tests.factories import (
+    CadreFactory,
+    CalendarDayFactory,
+    GrassrootsUnionFactory,
+    ProblemFactory,
+    UserFactory,
+)
 from tests.helpers import sheet, to_transfer
 from unions.models import Cadre
 from unions.roles import Role
@@ -629,6 +637,37 @@ def test_a_missing_new_deadline_is_required_not_past(olivia, alice, department):
 
     assert refused.value.message_dict == {"deadline": ["请填写新的办理时限。"]}
     assert not ProblemEvent.objects.exists()
+
+
+def test_a_new_deadline_is_a_working_day_of_the_calendar(olivia, alice, department):
+    problem = problem_in("transferred", cadre=alice, department=department)
+
+    CalendarDayFactory(date=datetime.date(2027, 1, 4), is_working_day=False)  # a Monday
+    for rest_day in (datetime.date(2026, 11, 28), datetime.date(2027, 1, 4)):
+        with pytest.raises(ValidationError) as refused:
+            loop.problem_set_deadline(problem=problem, user=olivia.user, deadline=rest_day)
+        assert refused.value.message_dict == {
+            "deadline": [f"{rest_day.isoformat()}不是工作日，办理时限应为工作日。"]
+        }
+    assert not ProblemEvent.objects.exists()
+
+    # A Saturday the administrator made a working day (调休) is a working day.
+    CalendarDayFactory(date=datetime.date(2026, 12, 5), is_working_day=True)
+    loop.problem_set_deadline(
+        problem=problem, user=olivia.user, deadline=datetime.date(2026, 12, 5)
+    )
+    problem.refresh_from_db()
+    assert problem.deadline == datetime.date(2026, 12, 5)
+
+
+def test_a_computed_deadline_is_a_working_day_across_a_holiday(alice, department):
+    # From 30 September the count runs over National Day (1–7 October) and the make-up
+    # Saturday (10 October): the deadline is still a working day.
+    problem = problem_in("raised", cadre=alice, department=department)
+    assert loop.deadline_for(problem, datetime.date(2026, 9, 30)) == add_working_days(
+        datetime.date(2026, 9, 30), settings.PROBLEM_DEADLINE_DAYS
+    )
+    assert is_working_day(loop.deadline_for(problem, datetime.date(2026, 9, 30)))
 
 
 def test_a_new_deadline_may_be_today(olivia, alice, department):
