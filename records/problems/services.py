@@ -176,12 +176,25 @@ def problem_retransfer(
     note: str = "",
     version: int | None = None,
 ) -> Problem:
-    """转交: the organization department sends a problem on to another department."""
+    """转交: the organization department sends a problem on to another department. The new
+    department gets the usual deadline from today, unless the problem already had a later one:
+    an extension granted (set_deadline, a meeting's decision) is not lost by moving it."""
+    if department is None:
+        raise ValidationError({"department": [_("Choose the department the problem goes to.")]})
     problem = _begin(problem.pk, "retransfer", user, version)
-    return _send(problem, user, "retransfer", department, leader, None, note)
+    if problem.status in WITH_A_DEPARTMENT and problem.department_id == department.pk:
+        raise ValidationError(
+            {
+                "department": [
+                    _("The problem is already with %(department)s; choose another department.")
+                    % {"department": department}
+                ]
+            }
+        )
+    return _send(problem, user, "retransfer", department, leader, None, note, problem.deadline)
 
 
-def _send(problem, user, action, department, leader, urgent, note):
+def _send(problem, user, action, department, leader, urgent, note, keep_deadline=None):
     from_status = problem.status
     problem.department = department or problem.department
     problem.leader = leader if department else (leader or problem.leader)
@@ -190,7 +203,7 @@ def _send(problem, user, action, department, leader, urgent, note):
     if urgent is not None:
         problem.urgent = urgent
     problem.status = Status.TRANSFERRED
-    problem.deadline = deadline_for(problem)
+    problem.deadline = max(filter(None, (deadline_for(problem), keep_deadline)))
     problem.answer, problem.answered_at, problem.answered_by = "", None, None
     _finish(problem, user, action, from_status, note)
     notify(

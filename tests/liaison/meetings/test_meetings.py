@@ -177,6 +177,23 @@ class TestDecisions:
         assert "2026年第4季度工作例会决定" in event.note
         assert MeetingDecision.objects.get().problem == problem
 
+    def test_reassigning_to_the_same_department_is_refused(
+        self, meeting, olivia, alice, other_department
+    ):
+        problem = transferred(alice, other_department)
+
+        with pytest.raises(ValidationError) as refused:
+            meetings.meeting_decide(
+                meeting=meeting,
+                problem=problem,
+                kind="reassign",
+                department=other_department,
+                user=olivia.user,
+            )
+
+        assert list(refused.value.message_dict) == ["department"]
+        assert not MeetingDecision.objects.exists()
+
     def test_a_new_deadline(self, meeting, olivia, alice, other_department):
         problem = transferred(alice, other_department)
         meetings.meeting_decide(

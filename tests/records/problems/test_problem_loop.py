@@ -613,6 +613,35 @@ def test_a_retransfer_moves_the_problem_and_who_answers_it(
     assert loop.allowed_actions(problem, leo.user) == []
 
 
+@pytest.mark.parametrize("status", ["transferred", "accepted"])
+def test_a_retransfer_to_the_department_it_is_with_is_refused(olivia, alice, department, status):
+    problem = problem_in(status, cadre=alice, department=department)
+
+    with pytest.raises(ValidationError) as refused:
+        loop.problem_retransfer(problem=problem, user=olivia.user, department=department)
+
+    assert refused.value.message_dict == {
+        "department": [f"该问题已在{department.name}办理，请选择其他部室。"]
+    }
+    problem.refresh_from_db()
+    assert problem.status == status
+    assert not ProblemEvent.objects.exists()
+
+
+def test_a_retransfer_keeps_a_deadline_extended_beyond_the_new_one(
+    olivia, alice, department, other_department
+):
+    problem = problem_in("transferred", cadre=alice, department=department)
+    extended = datetime.date(2027, 1, 29)  # later than 15 working days from today
+    loop.problem_set_deadline(problem=problem, user=olivia.user, deadline=extended)
+
+    loop.problem_retransfer(problem=problem, user=olivia.user, department=other_department)
+
+    problem.refresh_from_db()
+    assert (problem.department, problem.deadline) == (other_department, extended)
+    assert extended > DEADLINE_FROM_TODAY
+
+
 def test_a_new_deadline_cannot_be_in_the_past(olivia, alice, department):
     problem = problem_in("transferred", cadre=alice, department=department)
 

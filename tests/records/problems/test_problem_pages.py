@@ -583,6 +583,21 @@ def test_closing_before_feedback_without_a_reason_is_refused_next_to_the_field(
     assert transferred.status == S.TRANSFERRED
 
 
+def test_a_retransfer_to_the_same_department_is_shown_on_the_department(
+    login, olivia, transferred, department
+):
+    response = login(olivia).post(
+        action_url(transferred, "retransfer"), {"retransfer-department": str(department.pk)}
+    )
+
+    assert response.status_code == 400
+    assert step_form(response, "retransfer").errors == {
+        "department": [f"该问题已在{department.name}办理，请选择其他部室。"]
+    }
+    assert field_error_shown(response, "id_retransfer-department")
+    assert not ProblemEvent.objects.filter(problem=transferred).exists()
+
+
 def test_a_retransfer_needs_a_department(login, olivia, transferred):
     response = login(olivia).post(
         action_url(transferred, "retransfer"), {"retransfer-note": "转交法律工作部"}
