@@ -17,6 +17,26 @@ def year_choices() -> list[tuple[int, str]]:
     return [(year, str(year)) for year in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
 
 
+class YearField(forms.TypedChoiceField):
+    """A year the compliance pages cover, from FIRST_YEAR to this year. The dashboard and the
+    assessment share it, so both refuse any other year with the same message."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label=_("Year"), coerce=int, choices=year_choices, **kwargs)
+
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except forms.ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            raise forms.ValidationError(
+                _("Choose a year from %(first)s to %(last)s."),
+                code="invalid_choice",
+                params={"first": FIRST_YEAR, "last": timezone.localdate().year},
+            ) from None
+
+
 class RankFilter:
     LEADER = "leader"
     OTHER = "other"
@@ -49,14 +69,13 @@ SORT_CHOICES = [
 class PeriodForm(forms.Form):
     """A year and a quarter that has started (the current one when none is given)."""
 
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    year = YearField()
     quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=int, choices=QUARTER_CHOICES)
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None:
             data = self.with_defaults(data)
         super().__init__(data, *args, **kwargs)
-        self.fields["year"].choices = year_choices()
         style_filter_fields(self)
 
     @staticmethod
@@ -114,7 +133,7 @@ class DashboardForm(PeriodForm):
 
 
 class AssessmentForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    year = YearField(required=False)
     department = forms.ModelChoiceField(
         label=_("Department"),
         queryset=Department.objects.none(),
@@ -128,7 +147,6 @@ class AssessmentForm(forms.Form):
             data = data.copy()
             data["year"] = str(timezone.localdate().year)
         super().__init__(data, *args, **kwargs)
-        self.fields["year"].choices = year_choices()
         self.fields["street"].choices = [("", _("All streets")), *Street.choices]
         if choose_department:
             self.fields["department"].queryset = Department.objects.all()

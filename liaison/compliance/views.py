@@ -226,7 +226,10 @@ def assessment(request):
     form = AssessmentForm(request.GET, choose_department=scope.everything)
     form.is_valid()
     data = form.cleaned_data
-    year = data.get("year") or today.year
+    if form.has_error("year"):
+        context = {"form": form, "scope": scope}
+        return render(request, "liaison/compliance_assessment.html", context, status=400)
+    year = data["year"]
     department = scope.department or data.get("department")
     scores, unions = compliance_assessment.assessment_for_year(
         year=year, today=today, department=department, cadre=scope.cadre
