@@ -156,12 +156,12 @@ def test_a_meeting_decision_records_the_organization_department(olivia, transfer
         meeting=meeting,
         problem=transferred,
         kind="new_deadline",
-        deadline=datetime.date(2026, 12, 20),
+        deadline=datetime.date(2026, 12, 18),
         user=olivia.user,
     )
 
     assert_last_change(transferred, olivia.user)
-    assert last(transferred).deadline == datetime.date(2026, 12, 20)
+    assert last(transferred).deadline == datetime.date(2026, 12, 18)
 
 
 # Contact points: the desk, the end mid-year, the new-year rollover (bulk), the import
