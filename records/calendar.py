@@ -101,6 +101,24 @@ class WorkingCalendar:
         ]
 
 
+def quarter_of(day: datetime.date) -> int:
+    """The quarter (1–4) `day` falls in."""
+    return (day.month - 1) // 3 + 1
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a quarter of `year` (Q4 = October to December)."""
+    start = datetime.date(year, 3 * quarter - 2, 1)
+    if quarter == 4:
+        return start, datetime.date(year, 12, 31)
+    return start, datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
+
+
+def quarter_span(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the quarter `day` falls in."""
+    return quarter_bounds(day.year, quarter_of(day))
+
+
 def is_working_day(date: datetime.date) -> bool:
     return WorkingCalendar(date, date).is_working_day(date)
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from liaison.models import Opinion, QuarterlyMeeting, QuarterSnapshot
 from records.models import Attachment, CalendarDay, ContactForm, Problem, ProblemEvent, VisitRecord
@@ -80,6 +81,18 @@ class LiaisonAssignmentFactory(factory.django.DjangoModelFactory):
     cadre = factory.SubFactory(CadreFactory)
     union = factory.SubFactory(GrassrootsUnionFactory)
     year = 2026
+
+    @classmethod
+    def _create(cls, model_class, *args, assigned_at=None, **kwargs):
+        """Assigned at the start of its year (or now, for a later year), unless told: the field
+        is auto_now_add, so the time is written after the save."""
+        point = super()._create(model_class, *args, **kwargs)
+        if assigned_at is None:
+            start = timezone.make_aware(datetime.datetime(point.year, 1, 1, 9))
+            assigned_at = min(start, timezone.now())
+        model_class.objects.filter(pk=point.pk).update(assigned_at=assigned_at)
+        point.assigned_at = assigned_at
+        return point
 
 
 class VisitRecordFactory(factory.django.DjangoModelFactory):

@@ -1,7 +1,10 @@
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -250,3 +253,11 @@ class LiaisonAssignment(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.cadre} → {self.union}"
+
+    @property
+    def starts_on(self) -> datetime.date:
+        """The first day the point counts: 1 January of its year, or the day (in Beijing time)
+        it was assigned, if later."""
+        assigned = timezone.localtime(self.assigned_at).date() if self.assigned_at else None
+        first = datetime.date(self.year, 1, 1)
+        return max(first, assigned) if assigned else first

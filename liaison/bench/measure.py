@@ -29,7 +29,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from liaison import pagecache
-from records.calendar import WorkingCalendar
+from records.calendar import WorkingCalendar, quarter_bounds, quarter_of
 from records.models import Problem, VisitRecord
 from unions.models import Cadre, Department
 from unions.roles import Role
@@ -424,7 +424,6 @@ def floor_queries(*, year: int, quarter: int, today: datetime.date) -> list[tupl
     """The compliance dashboard's figures (liaison.compliance: live_compliance,
     live_street_coverage, quarterly_trend) as three hand-written statements, each one pass of
     GROUP BY aggregates — what a person would write against these tables."""
-    from liaison.meetings.services import quarter_bounds
     from unions.models import GrassrootsUnion, LiaisonAssignment
 
     start, end = quarter_bounds(year, quarter)
@@ -544,7 +543,7 @@ def measure_floor(*, repeat: int, say=print) -> dict:
     from liaison.compliance import selectors as compliance
 
     today = timezone.localdate()
-    year, quarter = today.year, (today.month - 1) // 3 + 1
+    year, quarter = today.year, quarter_of(today)
     statements = floor_queries(year=year, quarter=quarter, today=today)
     for _ in range(2):
         run_floor(statements)
@@ -748,10 +747,9 @@ def measure_compliance_workbook(*, repeat: int, say=print) -> dict:
     from openpyxl import Workbook
 
     from liaison.compliance import selectors as compliance
-    from liaison.meetings.services import quarter_bounds
 
     today = timezone.localdate()
-    year, quarter = today.year, (today.month - 1) // 3 + 1
+    year, quarter = today.year, quarter_of(today)
     as_of = min(quarter_bounds(year, quarter)[1], today)
 
     def app(path):

@@ -30,7 +30,7 @@ from liaison.compliance.rules import (
     timely_q,
 )
 from liaison.compliance.selectors import STREET_RANK
-from liaison.meetings.services import quarter_bounds
+from records.calendar import quarter_bounds, quarter_of
 from records.models import Problem
 from unions.models import Cadre, Department, GrassrootsUnion, active_q
 
@@ -136,7 +136,7 @@ def assessed_quarters(year: int, today: datetime.date) -> list[int]:
         raise ValueError(f"{year} has not started on {today}")
     if year < today.year:
         return [1, 2, 3, 4]
-    return list(range(1, (today.month - 1) // 3 + 2))
+    return list(range(1, quarter_of(today) + 1))
 
 
 def assessment_for_year(

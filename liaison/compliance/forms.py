@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.compliance.rules import ComplianceStatus
-from liaison.meetings.services import quarter_bounds
 from liaison.models import QUARTER_CHOICES
+from records.calendar import quarter_bounds, quarter_of
 from records.forms import style_filter_fields
 from unions.models import Department, Street
 
@@ -15,6 +15,26 @@ FIRST_YEAR = 2016  # as the contact points' years allow
 
 def year_choices() -> list[tuple[int, str]]:
     return [(year, str(year)) for year in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+
+
+class YearField(forms.TypedChoiceField):
+    """A year the compliance pages cover, from FIRST_YEAR to this year. The dashboard and the
+    assessment share it, so both refuse any other year with the same message."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label=_("Year"), coerce=int, choices=year_choices, **kwargs)
+
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except forms.ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            raise forms.ValidationError(
+                _("Choose a year from %(first)s to %(last)s."),
+                code="invalid_choice",
+                params={"first": FIRST_YEAR, "last": timezone.localdate().year},
+            ) from None
 
 
 class RankFilter:
@@ -49,14 +69,13 @@ SORT_CHOICES = [
 class PeriodForm(forms.Form):
     """A year and a quarter that has started (the current one when none is given)."""
 
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    year = YearField()
     quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=int, choices=QUARTER_CHOICES)
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None:
             data = self.with_defaults(data)
         super().__init__(data, *args, **kwargs)
-        self.fields["year"].choices = year_choices()
         style_filter_fields(self)
 
     @staticmethod
@@ -69,7 +88,7 @@ class PeriodForm(forms.Form):
             data["year"] = str(today.year)
         if not data.get("quarter"):
             this_year = data["year"] == str(today.year)
-            data["quarter"] = str((today.month - 1) // 3 + 1 if this_year else 4)
+            data["quarter"] = str(quarter_of(today) if this_year else 4)
         return data
 
     def clean(self):
@@ -114,7 +133,7 @@ class DashboardForm(PeriodForm):
 
 
 class AssessmentForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    year = YearField(required=False)
     department = forms.ModelChoiceField(
         label=_("Department"),
         queryset=Department.objects.none(),
@@ -128,7 +147,6 @@ class AssessmentForm(forms.Form):
             data = data.copy()
             data["year"] = str(timezone.localdate().year)
         super().__init__(data, *args, **kwargs)
-        self.fields["year"].choices = year_choices()
         self.fields["street"].choices = [("", _("All streets")), *Street.choices]
         if choose_department:
             self.fields["department"].queryset = Department.objects.all()

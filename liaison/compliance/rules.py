@@ -55,7 +55,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 
 from liaison.compliance.pace import ZERO_DAYS
-from liaison.meetings.services import quarter_bounds
+from records.calendar import quarter_bounds
 from records.figures import bar_width, percent
 from records.models import Problem, VisitRecord
 from unions.models import Cadre, LiaisonAssignment

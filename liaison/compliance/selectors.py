@@ -37,8 +37,8 @@ from liaison.compliance.rules import (
     points_current_on,
     timely_q,
 )
-from liaison.meetings.services import quarter_bounds
 from liaison.models import QuarterSnapshot
+from records.calendar import quarter_bounds
 from records.figures import bar_width, percent
 from records.models import INTEGRITY_EXCEPTION, Problem, VisitRecord
 from records.problems.selectors import overdue_q

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.compliance.selectors import live_compliance, live_street_coverage
-from liaison.meetings.services import quarter_bounds
 from liaison.models import QuarterSnapshot
+from records.calendar import quarter_bounds
 from unions.permissions import may
 
 

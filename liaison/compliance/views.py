@@ -22,8 +22,8 @@ from liaison.compliance import rules, services
 from liaison.compliance import selectors as compliance
 from liaison.compliance.forms import SORT_CHOICES, AssessmentForm, DashboardForm, RankFilter
 from liaison.compliance.workbooks import assessment_workbook, compliance_workbook
-from liaison.meetings.services import quarter_bounds
 from records import excel
+from records.calendar import quarter_bounds
 from unions.models import Cadre
 from unions.permissions import may, require_permission
 
@@ -226,7 +226,10 @@ def assessment(request):
     form = AssessmentForm(request.GET, choose_department=scope.everything)
     form.is_valid()
     data = form.cleaned_data
-    year = data.get("year") or today.year
+    if form.has_error("year"):
+        context = {"form": form, "scope": scope}
+        return render(request, "liaison/compliance_assessment.html", context, status=400)
+    year = data["year"]
     department = scope.department or data.get("department")
     scores, unions = compliance_assessment.assessment_for_year(
         year=year, today=today, department=department, cadre=scope.cadre

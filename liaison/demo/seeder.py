@@ -58,7 +58,7 @@ from liaison.demo.data import (
     stamps_as_given,
 )
 from liaison.models import QuarterlyMeeting
-from records.calendar import WorkingCalendar
+from records.calendar import WorkingCalendar, quarter_bounds
 from records.models import ContactForm, Problem, ProblemEvent, VisitRecord
 from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, Street
 from unions.roles import GROUP_NAMES, Role
@@ -492,7 +492,7 @@ class Seeder:
         for a in LiaisonAssignment.objects.filter(year=year, cadre__in=cadres).select_related(
             "union"
         ):
-            first = max(timezone.localtime(a.assigned_at).date(), datetime.date(year, 1, 1))
+            first = a.starts_on
             periods[a.cadre_id].append((a.union, first, a.ended_at or datetime.date(year, 12, 31)))
         active_unions = [union for union in unions if union.active]
 
@@ -902,8 +902,7 @@ class Seeder:
         )
         for year in self.years:
             for quarter in range(1, 5):
-                quarter_end = datetime.date(year, quarter * 3, 1) + datetime.timedelta(days=31)
-                quarter_end = quarter_end.replace(day=1) - datetime.timedelta(days=1)
+                quarter_end = quarter_bounds(year, quarter)[1]
                 if quarter_end >= self.today or (year, quarter) in existing:
                     continue
                 meeting = QuarterlyMeeting.objects.create(
@@ -918,7 +917,7 @@ class Seeder:
                 self.summary.created["meetings"] += 1
 
     def minutes(self, year: int, quarter: int, last: datetime.date, chair: Cadre) -> str:
-        first = datetime.date(year, quarter * 3 - 2, 1)
+        first = quarter_bounds(year, quarter)[0]
         records = VisitRecord.objects.filter(
             start_date__range=(first, last), status=VisitRecord.Status.FILED
         ).aggregate(count=Count("pk"), days=Sum("days"))

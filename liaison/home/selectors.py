@@ -15,6 +15,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from liaison.compliance.pace import ZERO_DAYS, filed_days_subquery, year_progress
+from records.calendar import quarter_span
 from records.models import Problem, VisitRecord
 from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, active_q
 
@@ -24,15 +25,6 @@ HOME_LIST_LIMIT = 10
 # Problems the cadre raised that still wait on someone: an answer from the department or
 # leader they were transferred to, or — once answered — the cadre's feedback to the grassroots.
 WAITING_STATUSES = (Problem.Status.TRANSFERRED, Problem.Status.ACCEPTED, Problem.Status.ANSWERED)
-
-
-def quarter_span(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The first and last day of the quarter `day` falls in (Q4 = October to December)."""
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    start = datetime.date(day.year, first_month, 1)
-    if first_month == 10:
-        return start, datetime.date(day.year, 12, 31)
-    return start, datetime.date(day.year, first_month + 3, 1) - datetime.timedelta(days=1)
 
 
 def _count(records):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from liaison.compliance.pace import ZERO_DAYS, pace_on
 from liaison.models import MeetingDecision, QuarterlyMeeting
+from records.calendar import quarter_bounds
 from records.models import Problem, ProblemEvent, VisitRecord
 from records.problems import selectors as loop_selectors
 from records.problems import services as loop
@@ -21,15 +22,29 @@ S = Problem.Status
 UNANSWERED = (S.RAISED, S.TRANSFERRED, S.ACCEPTED, S.ANSWERED)
 
 
-def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
-    start = datetime.date(year, 3 * quarter - 2, 1)
-    end = datetime.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-    return start, end - datetime.timedelta(days=1)
-
-
 def _require(user, perm: str) -> None:
     if not may(user, perm):
         raise PermissionDenied
+
+
+def _check_date_in_quarter(*, year: int, quarter: int, date: datetime.date | None) -> None:
+    """A meeting is held inside its quarter: its agenda reads the quarter's problems as of its
+    date, so a date outside would show another quarter's state."""
+    start, end = quarter_bounds(year, quarter)
+    if date is not None and not start <= date <= end:
+        raise ValidationError(
+            {
+                "date": [
+                    _("The meeting of %(year)s Q%(quarter)s is held between %(start)s and %(end)s.")
+                    % {
+                        "year": year,
+                        "quarter": quarter,
+                        "start": start.isoformat(),
+                        "end": end.isoformat(),
+                    }
+                ]
+            }
+        )
 
 
 @transaction.atomic
@@ -37,6 +52,7 @@ def meeting_create(*, year: int, quarter: int, date: datetime.date, user) -> Qua
     _require(user, "liaison.add_quarterlymeeting")
     if QuarterlyMeeting.objects.filter(year=year, quarter=quarter).exists():
         raise ValidationError({"quarter": [_("The meeting of this quarter already exists.")]})
+    _check_date_in_quarter(year=year, quarter=quarter, date=date)
     meeting = QuarterlyMeeting(year=year, quarter=quarter, date=date, created_by=user)
     meeting.full_clean()
     meeting.save()
@@ -55,6 +71,7 @@ def meeting_record(
 ) -> QuarterlyMeeting:
     """Attendees and minutes, recorded at or after the meeting."""
     _require(user, "liaison.change_quarterlymeeting")
+    _check_date_in_quarter(year=meeting.year, quarter=meeting.quarter, date=date)
     meeting.date, meeting.other_attendees, meeting.minutes = date, other_attendees, minutes
     meeting.full_clean()
     meeting.save()

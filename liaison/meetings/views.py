@@ -15,6 +15,7 @@ from liaison.meetings import services as meetings
 from liaison.meetings.forms import DecisionForm, MeetingCreateForm, MeetingRecordForm
 from liaison.models import MeetingDecision
 from records import excel
+from records.calendar import quarter_of
 from records.models import Problem
 from unions.models import Department
 from unions.permissions import may
@@ -46,7 +47,7 @@ def meeting_list(request):
         today = timezone.localdate()
         form = MeetingCreateForm(
             request.POST or None,
-            initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1, "date": today},
+            initial={"year": today.year, "quarter": quarter_of(today), "date": today},
         )
         if request.method == "POST" and form.is_valid():
             try:

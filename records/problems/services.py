@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from records.calendar import add_working_days
+from records.calendar import add_working_days, is_working_day
 from records.models import Notification, Problem, ProblemEvent
 from records.notifications.services import answerers_of, notify, organization_users
 from records.versions import claim_version, conflict
@@ -154,12 +154,25 @@ def problem_retransfer(
     note: str = "",
     version: int | None = None,
 ) -> Problem:
-    """转交: the organization department sends a problem on to another department."""
+    """转交: the organization department sends a problem on to another department. The new
+    department gets the usual deadline from today, unless the problem already had a later one:
+    an extension granted (set_deadline, a meeting's decision) is not lost by moving it."""
+    if department is None:
+        raise ValidationError({"department": [_("Choose the department the problem goes to.")]})
     problem = _begin(problem.pk, "retransfer", user, version)
-    return _send(problem, user, "retransfer", department, leader, None, note)
+    if problem.status in WITH_A_DEPARTMENT and problem.department_id == department.pk:
+        raise ValidationError(
+            {
+                "department": [
+                    _("The problem is already with %(department)s; choose another department.")
+                    % {"department": department}
+                ]
+            }
+        )
+    return _send(problem, user, "retransfer", department, leader, None, note, problem.deadline)
 
 
-def _send(problem, user, action, department, leader, urgent, note):
+def _send(problem, user, action, department, leader, urgent, note, keep_deadline=None):
     from_status = problem.status
     problem.department = department or problem.department
     problem.leader = leader if department else (leader or problem.leader)
@@ -168,7 +181,7 @@ def _send(problem, user, action, department, leader, urgent, note):
     if urgent is not None:
         problem.urgent = urgent
     problem.status = Status.TRANSFERRED
-    problem.deadline = deadline_for(problem)
+    problem.deadline = max(filter(None, (deadline_for(problem), keep_deadline)))
     problem.answer, problem.answered_at, problem.answered_by = "", None, None
     _finish(problem, user, action, from_status, note)
     notify(
@@ -263,6 +276,17 @@ def problem_feedback(
     if errors:
         raise ValidationError(errors)
     problem = _begin(problem.pk, "feedback", user, version)
+    # The answer's date as read on the locked row, in Beijing time.
+    answered_on = problem.answered_at and timezone.localdate(problem.answered_at)
+    if answered_on and on < answered_on:
+        raise ValidationError(
+            {
+                "feedback_on": [
+                    _("The feedback cannot be dated before the answer (%(date)s).")
+                    % {"date": answered_on.isoformat()}
+                ]
+            }
+        )
     from_status = problem.status
     problem.feedback_on, problem.feedback_method = on, method
     problem.satisfaction = satisfaction
@@ -308,11 +332,27 @@ def problem_urge(*, problem: Problem, user, note: str = "", version: int | None 
 
 @transaction.atomic
 def problem_set_deadline(
-    *, problem: Problem, user, deadline: datetime.date, note: str = "", version: int | None = None
+    *,
+    problem: Problem,
+    user,
+    deadline: datetime.date | None,
+    note: str = "",
+    version: int | None = None,
 ) -> Problem:
     """A new deadline, decided by the organization department (e.g. at the quarterly meeting)."""
-    if deadline is None or deadline < timezone.localdate():
+    if deadline is None:
+        raise ValidationError({"deadline": [_("Give the new deadline.")]})
+    if deadline < timezone.localdate():
         raise ValidationError({"deadline": [_("The new deadline cannot be in the past.")]})
+    if not is_working_day(deadline):
+        raise ValidationError(
+            {
+                "deadline": [
+                    _("%(date)s is not a working day; a deadline falls on a working day.")
+                    % {"date": deadline.isoformat()}
+                ]
+            }
+        )
     problem = _begin(problem.pk, "set_deadline", user, version)
     problem.deadline = deadline
     return _finish(problem, user, "set_deadline", problem.status, note)

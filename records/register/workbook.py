@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from records import excel, exports
+from records.calendar import quarter_bounds
 from records.models import (
     CONTENT_AREA_FIELDS,
     INTEGRITY_CHOICES,
@@ -42,10 +43,8 @@ class Period:
         if quarter is None:
             label = _("Year %(year)s") % {"year": year}
             return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), label)
-        start = datetime.date(year, 3 * quarter - 2, 1)
-        after = datetime.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
         label = _("%(year)s Q%(quarter)s") % {"year": year, "quarter": quarter}
-        return cls(start, after - datetime.timedelta(days=1), label)
+        return cls(*quarter_bounds(year, quarter), label)
 
     @classmethod
     def between(cls, start: datetime.date, end: datetime.date) -> "Period":

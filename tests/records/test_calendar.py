@@ -10,6 +10,9 @@ from records.calendar import (
     add_working_days,
     calendar_load_year,
     is_working_day,
+    quarter_bounds,
+    quarter_of,
+    quarter_span,
     working_days_between,
 )
 from records.models import CalendarDay
@@ -136,3 +139,38 @@ def test_a_cadre_cannot_load_a_year(client, alice):
     client.force_login(alice.user)
     response = client.get(reverse("admin:records_calendarday_load_year"))
     assert response.status_code == 302  # to the admin login: not staff
+
+
+def test_the_quarter_of_a_date():
+    assert quarter_span(datetime.date(2026, 11, 24)) == (
+        datetime.date(2026, 10, 1),
+        datetime.date(2026, 12, 31),
+    )
+    assert quarter_span(datetime.date(2026, 2, 28)) == (
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 3, 31),
+    )
+    assert quarter_span(datetime.date(2026, 6, 30)) == (
+        datetime.date(2026, 4, 1),
+        datetime.date(2026, 6, 30),
+    )
+
+
+def test_quarter_bounds_and_the_quarter_of_a_date():
+    assert quarter_bounds(2026, 1) == (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
+    assert quarter_bounds(2026, 2) == (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
+    assert quarter_bounds(2026, 4) == (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
+    assert [quarter_of(datetime.date(2026, m, 15)) for m in range(1, 13)] == [
+        1,
+        1,
+        1,
+        2,
+        2,
+        2,
+        3,
+        3,
+        3,
+        4,
+        4,
+        4,
+    ]

@@ -156,12 +156,12 @@ def test_a_meeting_decision_records_the_organization_department(olivia, transfer
         meeting=meeting,
         problem=transferred,
         kind="new_deadline",
-        deadline=datetime.date(2026, 12, 20),
+        deadline=datetime.date(2026, 12, 18),
         user=olivia.user,
     )
 
     assert_last_change(transferred, olivia.user)
-    assert last(transferred).deadline == datetime.date(2026, 12, 20)
+    assert last(transferred).deadline == datetime.date(2026, 12, 18)
 
 
 # Contact points: the desk, the end mid-year, the new-year rollover (bulk), the import
@@ -174,11 +174,11 @@ def test_creating_and_ending_a_contact_point_record_who(alice, olivia):
     assert_last_change(point, olivia.user, "+")
 
     assignment_end(
-        assignment=point, ended_at=datetime.date(2026, 11, 1), reason="单位注销", user=olivia.user
+        assignment=point, ended_at=datetime.date(2026, 11, 24), reason="单位注销", user=olivia.user
     )
 
     assert_last_change(point, olivia.user)
-    assert last(point).ended_at == datetime.date(2026, 11, 1)
+    assert last(point).ended_at == datetime.date(2026, 11, 24)
 
 
 def test_the_new_year_rollover_writes_a_history_row_for_every_point_it_creates(alice, bob, olivia):

@@ -118,6 +118,11 @@ def assignment_end_check(
             _("A contact point of %(year)s ends in %(year)s at the latest.")
             % {"year": assignment.year}
         ]
+    elif ended_at < assignment.starts_on:
+        errors["ended_at"] = [
+            _("The contact point starts on %(date)s; it cannot end before that day.")
+            % {"date": assignment.starts_on.isoformat()}
+        ]
     if not (reason or "").strip():
         errors["end_reason"] = [_("Say why the contact point ends.")]
     if errors:

@@ -246,6 +246,21 @@ def test_an_end_in_the_future_is_shown_on_the_form(login, olivia, alice, point):
     assert point.ended_at is None
 
 
+def test_an_end_before_the_points_year_is_shown_on_the_form(login, olivia, alice, point):
+    response = login(olivia).post(
+        reverse("assignments:assignment-end", args=[point.pk]),
+        {"ended_at": "2025-12-31", "end_reason": "干部调离"},
+    )
+
+    assert response.status_code == 400
+    forms = {p.pk: form for p, form in response.context["rows"]}
+    assert forms[point.pk].errors["ended_at"] == [
+        "联系点从2026-01-01开始，结束日期不能早于这一天。"
+    ]
+    point.refresh_from_db()
+    assert point.ended_at is None
+
+
 def test_an_ended_unit_makes_its_union_uncovered(login, olivia, alice, point):
     client = login(olivia)
     client.post(

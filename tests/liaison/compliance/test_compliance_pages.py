@@ -150,6 +150,19 @@ class TestTheDashboard:
         response = login(cast["olivia"]).get(DASHBOARD, {"year": 2026, "quarter": 9})
         assert response.status_code == 400
 
+    @pytest.mark.parametrize("year", ["2030", "2015", "abc"])
+    def test_a_year_out_of_range_is_refused_the_same_way_on_both_pages(self, login, cast, year):
+        client = login(cast["olivia"])
+        dashboard = client.get(DASHBOARD, {"year": year})
+        assessment = client.get(ASSESSMENT, {"year": year})
+
+        assert (dashboard.status_code, assessment.status_code) == (400, 400)
+        expected = ["请选择2016年至2026年之间的年份。"]
+        assert dashboard.context["form"].errors["year"] == expected
+        assert assessment.context["form"].errors["year"] == expected
+        assert "scores" not in assessment.context
+        assert "请选择2016年至2026年之间的年份。" in assessment.content.decode()
+
     def test_each_row_shows_its_figures_and_a_progress_bar(self, login, cast):
         response = login(cast["olivia"]).get(DASHBOARD)
         content = response.content.decode()

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from liaison.compliance.pace import YearProgress, format_days, round_to_half_day, year_progress
-from liaison.home.selectors import quarter_span
 from records.models import Problem, VisitRecord
 from tests.factories import (
     CadreFactory,
@@ -226,21 +225,6 @@ def test_a_cadre_without_units_this_year_is_told_so(login, alice):
     response = login(alice).get(HOME)
     assert response.context["mine"]["units"] == []
     assert "今年尚未为您分配联系点。" in response.content.decode()
-
-
-def test_the_quarter_of_a_date():
-    assert quarter_span(datetime.date(2026, 11, 24)) == (
-        datetime.date(2026, 10, 1),
-        datetime.date(2026, 12, 31),
-    )
-    assert quarter_span(datetime.date(2026, 2, 28)) == (
-        datetime.date(2026, 1, 1),
-        datetime.date(2026, 3, 31),
-    )
-    assert quarter_span(datetime.date(2026, 6, 30)) == (
-        datetime.date(2026, 4, 1),
-        datetime.date(2026, 6, 30),
-    )
 
 
 def test_assigned_union_ids_are_the_cadres_current_units_of_that_year(alice, bob):

@@ -6,6 +6,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -49,11 +50,6 @@ def meeting(olivia):
     return QuarterlyMeetingFactory(
         year=2026, quarter=4, date=D(2026, 11, 24), created_by=olivia.user
     )
-
-
-def test_quarter_bounds():
-    assert meetings.quarter_bounds(2026, 1) == (D(2026, 1, 1), D(2026, 3, 31))
-    assert meetings.quarter_bounds(2026, 4) == Q4
 
 
 class TestAgenda:
@@ -109,6 +105,57 @@ class TestAgenda:
             meetings.meeting_agenda(meeting)
 
 
+class TestMeetingDate:
+    def test_a_meeting_is_dated_inside_its_quarter(self, olivia):
+        with pytest.raises(ValidationError) as refused:
+            meetings.meeting_create(year=2026, quarter=4, date=D(2026, 9, 30), user=olivia.user)
+
+        assert refused.value.message_dict == {
+            "date": ["2026年第4季度的例会应在2026-10-01至2026-12-31之间召开。"]
+        }
+        assert not QuarterlyMeeting.objects.exists()
+        meetings.meeting_create(year=2026, quarter=4, date=D(2026, 10, 1), user=olivia.user)
+
+    def test_recording_keeps_the_meeting_inside_its_quarter(self, meeting, olivia):
+        with pytest.raises(ValidationError) as refused:
+            meetings.meeting_record(
+                meeting=meeting,
+                user=olivia.user,
+                date=D(2027, 1, 5),
+                attendees=[],
+                other_attendees="",
+                minutes="",
+            )
+
+        assert list(refused.value.message_dict) == ["date"]
+        meeting.refresh_from_db()
+        assert meeting.date == D(2026, 11, 24)
+
+    def test_the_create_form_shows_the_date_outside_the_quarter_on_the_date(self, login, olivia):
+        response = login(olivia).post(
+            reverse("meetings:list"), {"year": 2026, "quarter": 4, "date": "2026-09-25"}
+        )
+
+        assert response.status_code == 400
+        assert response.context["form"].errors == {
+            "date": ["2026年第4季度的例会应在2026-10-01至2026-12-31之间召开。"]
+        }
+        assert not QuarterlyMeeting.objects.exists()
+
+    def test_the_record_form_shows_the_date_outside_the_quarter_on_the_date(
+        self, login, olivia, meeting
+    ):
+        response = login(olivia).post(
+            reverse("meetings:record", args=[meeting.pk]),
+            {"date": "2026-09-25", "other_attendees": "", "minutes": ""},
+        )
+
+        assert response.status_code == 400
+        assert list(response.context["record_form"].errors) == ["date"]
+        meeting.refresh_from_db()
+        assert meeting.date == D(2026, 11, 24)
+
+
 class TestDecisions:
     def test_a_new_department_goes_through_the_loop_and_the_timeline_says_so(
         self, meeting, olivia, alice, department, other_department
@@ -130,6 +177,23 @@ class TestDecisions:
         assert "2026年第4季度工作例会决定" in event.note
         assert MeetingDecision.objects.get().problem == problem
 
+    def test_reassigning_to_the_same_department_is_refused(
+        self, meeting, olivia, alice, other_department
+    ):
+        problem = transferred(alice, other_department)
+
+        with pytest.raises(ValidationError) as refused:
+            meetings.meeting_decide(
+                meeting=meeting,
+                problem=problem,
+                kind="reassign",
+                department=other_department,
+                user=olivia.user,
+            )
+
+        assert list(refused.value.message_dict) == ["department"]
+        assert not MeetingDecision.objects.exists()
+
     def test_a_new_deadline(self, meeting, olivia, alice, other_department):
         problem = transferred(alice, other_department)
         meetings.meeting_decide(
@@ -141,6 +205,38 @@ class TestDecisions:
         )
         problem.refresh_from_db()
         assert problem.deadline == D(2026, 12, 31)
+
+    def test_a_new_deadline_decision_without_a_date_says_the_date_is_required(
+        self, meeting, olivia, alice, other_department
+    ):
+        problem = transferred(alice, other_department)
+
+        with pytest.raises(ValidationError) as refused:
+            meetings.meeting_decide(
+                meeting=meeting, problem=problem, kind="new_deadline", user=olivia.user
+            )
+
+        assert refused.value.message_dict == {"deadline": ["请填写新的办理时限。"]}
+        assert not MeetingDecision.objects.exists()
+
+    def test_a_new_deadline_on_a_rest_day_is_refused(
+        self, meeting, olivia, alice, other_department
+    ):
+        problem = transferred(alice, other_department)
+
+        with pytest.raises(ValidationError) as refused:
+            meetings.meeting_decide(
+                meeting=meeting,
+                problem=problem,
+                kind="new_deadline",
+                deadline=D(2026, 12, 6),  # a Sunday
+                user=olivia.user,
+            )
+
+        assert refused.value.message_dict == {
+            "deadline": ["2026-12-06不是工作日，办理时限应为工作日。"]
+        }
+        assert not MeetingDecision.objects.exists()
 
     def test_closing_needs_a_reason(self, meeting, olivia, alice, other_department):
         from django.core.exceptions import ValidationError
@@ -244,6 +340,23 @@ class TestPages:
         assert good.status_code == 302
         page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
         assert 'data-testid="decision"' in page and "尽快答复" in page
+
+    def test_a_new_deadline_without_a_date_is_shown_as_required_on_the_deadline(
+        self, login, olivia, meeting, alice, other_department
+    ):
+        problem = transferred(alice, other_department)
+        url = reverse("meetings:decide", args=[meeting.pk, problem.pk])
+
+        response = login(olivia).post(url, {f"p{problem.pk}-kind": "new_deadline"})
+
+        assert response.status_code == 400
+        [form] = [
+            row["form"]
+            for _key, _title, rows in response.context["sections"]
+            for row in rows
+            if row["problem"].pk == problem.pk and row["form"]
+        ]
+        assert form.errors == {"deadline": ["请填写新的办理时限。"]}
 
     def test_the_detail_page_costs_the_same_queries_for_1_and_15_problems(
         self, login, olivia, meeting, alice, other_department, django_assert_num_queries

@@ -12,6 +12,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -19,11 +20,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from liaison import pagecache
+from records.calendar import add_working_days, is_working_day
 from records.models import Notification, Problem, ProblemEvent, VisitRecord
 from records.problems import selectors
 from records.problems import services as loop
 from records.sheets.services import editable_problems, record_return
-from tests.factories import CadreFactory, GrassrootsUnionFactory, ProblemFactory, UserFactory
+from tests.factories import (
+    CadreFactory,
+    CalendarDayFactory,
+    GrassrootsUnionFactory,
+    ProblemFactory,
+    UserFactory,
+)
 from tests.helpers import sheet, to_transfer
 from unions.models import Cadre
 from unions.roles import Role
@@ -456,7 +464,8 @@ def test_handing_back_needs_a_reason(carol, alice, department):
 
 
 def test_satisfied_feedback_is_recorded_and_waits_to_be_closed(alice, department):
-    problem = problem_in("answered", cadre=alice, department=department)
+    answered = timezone.make_aware(datetime.datetime(2026, 11, 20, 15))
+    problem = problem_in("answered", cadre=alice, department=department, answered_at=answered)
 
     loop.problem_feedback(
         problem=problem,
@@ -511,6 +520,31 @@ def test_unsatisfied_feedback_reopens_the_problem_with_a_new_deadline(
     assert [m.to for m in mail.outbox] == [["olivia@example.org"]]
     # The department answers again.
     assert loop.allowed_actions(problem, carol.user) == ["accept", "answer", "hand_back"]
+
+
+def test_feedback_is_not_dated_before_the_answer(alice, department):
+    # Answered at 23:30 on 20 November in Beijing (15:30 UTC): the answer's date is the 20th.
+    answered = datetime.datetime(2026, 11, 20, 15, 30, tzinfo=datetime.UTC)
+    problem = problem_in("answered", cadre=alice, department=department, answered_at=answered)
+    given = {"method": "phone", "satisfaction": "satisfied"}
+
+    with pytest.raises(ValidationError) as refused:
+        loop.problem_feedback(
+            problem=problem, user=alice.user, on=datetime.date(2026, 11, 19), **given
+        )
+
+    assert refused.value.message_dict == {
+        "feedback_on": [
+            zh("The feedback cannot be dated before the answer (%(date)s).")
+            % {"date": "2026-11-20"}
+        ]
+    }
+    problem.refresh_from_db()
+    assert problem.status == S.ANSWERED
+
+    loop.problem_feedback(problem=problem, user=alice.user, on=datetime.date(2026, 11, 20), **given)
+    problem.refresh_from_db()
+    assert (problem.status, problem.feedback_on) == (S.FED_BACK, datetime.date(2026, 11, 20))
 
 
 @pytest.mark.parametrize(
@@ -579,6 +613,35 @@ def test_a_retransfer_moves_the_problem_and_who_answers_it(
     assert loop.allowed_actions(problem, leo.user) == []
 
 
+@pytest.mark.parametrize("status", ["transferred", "accepted"])
+def test_a_retransfer_to_the_department_it_is_with_is_refused(olivia, alice, department, status):
+    problem = problem_in(status, cadre=alice, department=department)
+
+    with pytest.raises(ValidationError) as refused:
+        loop.problem_retransfer(problem=problem, user=olivia.user, department=department)
+
+    assert refused.value.message_dict == {
+        "department": [f"该问题已在{department.name}办理，请选择其他部室。"]
+    }
+    problem.refresh_from_db()
+    assert problem.status == status
+    assert not ProblemEvent.objects.exists()
+
+
+def test_a_retransfer_keeps_a_deadline_extended_beyond_the_new_one(
+    olivia, alice, department, other_department
+):
+    problem = problem_in("transferred", cadre=alice, department=department)
+    extended = datetime.date(2027, 1, 29)  # later than 15 working days from today
+    loop.problem_set_deadline(problem=problem, user=olivia.user, deadline=extended)
+
+    loop.problem_retransfer(problem=problem, user=olivia.user, department=other_department)
+
+    problem.refresh_from_db()
+    assert (problem.department, problem.deadline) == (other_department, extended)
+    assert extended > DEADLINE_FROM_TODAY
+
+
 def test_a_new_deadline_cannot_be_in_the_past(olivia, alice, department):
     problem = problem_in("transferred", cadre=alice, department=department)
 
@@ -593,6 +656,47 @@ def test_a_new_deadline_cannot_be_in_the_past(olivia, alice, department):
     problem.refresh_from_db()
     assert problem.deadline == datetime.date(2026, 12, 1)
     assert not ProblemEvent.objects.exists()
+
+
+def test_a_missing_new_deadline_is_required_not_past(olivia, alice, department):
+    problem = problem_in("transferred", cadre=alice, department=department)
+
+    with pytest.raises(ValidationError) as refused:
+        loop.problem_set_deadline(problem=problem, user=olivia.user, deadline=None)
+
+    assert refused.value.message_dict == {"deadline": ["请填写新的办理时限。"]}
+    assert not ProblemEvent.objects.exists()
+
+
+def test_a_new_deadline_is_a_working_day_of_the_calendar(olivia, alice, department):
+    problem = problem_in("transferred", cadre=alice, department=department)
+
+    CalendarDayFactory(date=datetime.date(2027, 1, 4), is_working_day=False)  # a Monday
+    for rest_day in (datetime.date(2026, 11, 28), datetime.date(2027, 1, 4)):
+        with pytest.raises(ValidationError) as refused:
+            loop.problem_set_deadline(problem=problem, user=olivia.user, deadline=rest_day)
+        assert refused.value.message_dict == {
+            "deadline": [f"{rest_day.isoformat()}不是工作日，办理时限应为工作日。"]
+        }
+    assert not ProblemEvent.objects.exists()
+
+    # A Saturday the administrator made a working day (调休) is a working day.
+    CalendarDayFactory(date=datetime.date(2026, 12, 5), is_working_day=True)
+    loop.problem_set_deadline(
+        problem=problem, user=olivia.user, deadline=datetime.date(2026, 12, 5)
+    )
+    problem.refresh_from_db()
+    assert problem.deadline == datetime.date(2026, 12, 5)
+
+
+def test_a_computed_deadline_is_a_working_day_across_a_holiday(alice, department):
+    # From 30 September the count runs over National Day (1–7 October) and the make-up
+    # Saturday (10 October): the deadline is still a working day.
+    problem = problem_in("raised", cadre=alice, department=department)
+    assert loop.deadline_for(problem, datetime.date(2026, 9, 30)) == add_working_days(
+        datetime.date(2026, 9, 30), settings.PROBLEM_DEADLINE_DAYS
+    )
+    assert is_working_day(loop.deadline_for(problem, datetime.date(2026, 9, 30)))
 
 
 def test_a_new_deadline_may_be_today(olivia, alice, department):

@@ -266,7 +266,7 @@ def test_a_problem_solved_on_the_spot_has_a_page_without_steps(login, alice, oli
         ),
         ("urge", "accepted", "olivia", {"urge-note": "请抓紧"}, "accepted"),
         ("retransfer", "transferred", "olivia", {}, "transferred"),
-        ("set_deadline", "transferred", "olivia", {"set_deadline-deadline": "2026-12-20"}, None),
+        ("set_deadline", "transferred", "olivia", {"set_deadline-deadline": "2026-12-18"}, None),
         ("close", "transferred", "olivia", {"close-reason": "例会决定关闭"}, "closed"),
         ("close", "fed_back", "olivia", {}, "closed"),
     ],
@@ -289,7 +289,7 @@ def test_a_step_allowed_is_taken_and_leads_back_to_the_problem(
     if action in ("transfer", "retransfer"):
         assert problem.department == other_department
     if action == "set_deadline":
-        assert problem.deadline == datetime.date(2026, 12, 20)
+        assert problem.deadline == datetime.date(2026, 12, 18)
     if action == "transfer" and persona == "olivia":
         assert (problem.urgent, problem.deadline) == (True, datetime.date(2026, 12, 3))
 
@@ -339,7 +339,7 @@ def test_a_get_on_a_step_is_not_allowed(login, olivia, transferred):
         ),
         ("urge", "transferred", "carol", {}),
         ("retransfer", "transferred", "carol", {"retransfer-department": "other"}),
-        ("set_deadline", "transferred", "alice", {"set_deadline-deadline": "2026-12-20"}),
+        ("set_deadline", "transferred", "alice", {"set_deadline-deadline": "2026-12-18"}),
         ("close", "transferred", "alice", {"close-reason": "不需要了"}),
         ("close", "transferred", "carol", {"close-reason": "不需要了"}),
     ],
@@ -477,6 +477,42 @@ def test_a_hand_back_needs_a_reason(login, carol, transferred):
     assert transferred.status == S.TRANSFERRED
 
 
+def test_feedback_dated_before_the_answer_is_shown_on_the_date(login, alice, department):
+    answered = timezone.make_aware(datetime.datetime(2026, 11, 20, 10))
+    problem = a_problem(alice, "answered", department, answered_at=answered)
+
+    response = login(alice).post(
+        action_url(problem, "feedback"),
+        {
+            "feedback-feedback_on": "2026-11-19",
+            "feedback-feedback_method": "phone",
+            "feedback-satisfaction": "satisfied",
+        },
+    )
+
+    assert response.status_code == 400
+    assert step_form(response, "feedback").errors == {
+        "feedback_on": ["反馈日期不能早于答复日期（2026-11-20）。"]
+    }
+    assert field_error_shown(response, "id_feedback-feedback_on")
+    problem.refresh_from_db()
+    assert problem.status == Problem.Status.ANSWERED
+
+
+def test_a_new_deadline_on_a_rest_day_is_shown_on_the_deadline(login, olivia, transferred):
+    response = login(olivia).post(
+        action_url(transferred, "set_deadline"), {"set_deadline-deadline": "2026-11-28"}
+    )
+
+    assert response.status_code == 400
+    assert step_form(response, "set_deadline").errors == {
+        "deadline": ["2026-11-28不是工作日，办理时限应为工作日。"]
+    }
+    assert field_error_shown(response, "id_set_deadline-deadline")
+    transferred.refresh_from_db()
+    assert transferred.deadline == datetime.date(2026, 12, 1)
+
+
 def test_feedback_dated_tomorrow_is_refused_and_keeps_what_was_chosen(login, alice, department):
     problem = a_problem(alice, "answered", department)
 
@@ -545,6 +581,21 @@ def test_closing_before_feedback_without_a_reason_is_refused_next_to_the_field(
     assert field_error_shown(response, "id_close-reason")
     transferred.refresh_from_db()
     assert transferred.status == S.TRANSFERRED
+
+
+def test_a_retransfer_to_the_same_department_is_shown_on_the_department(
+    login, olivia, transferred, department
+):
+    response = login(olivia).post(
+        action_url(transferred, "retransfer"), {"retransfer-department": str(department.pk)}
+    )
+
+    assert response.status_code == 400
+    assert step_form(response, "retransfer").errors == {
+        "department": [f"该问题已在{department.name}办理，请选择其他部室。"]
+    }
+    assert field_error_shown(response, "id_retransfer-department")
+    assert not ProblemEvent.objects.filter(problem=transferred).exists()
 
 
 def test_a_retransfer_needs_a_department(login, olivia, transferred):

@@ -51,7 +51,7 @@ def test_an_ended_unit_frees_a_place_for_a_leader(leader, olivia):
     points = [assign(leader, u, olivia.user) for u in GrassrootsUnionFactory.create_batch(4)]
     assignment_end(
         assignment=points[0],
-        ended_at=datetime.date(2026, 6, 30),
+        ended_at=datetime.date(2026, 11, 24),  # the day they were assigned: today
         reason="单位注销",
         user=olivia.user,
     )
@@ -91,7 +91,7 @@ def test_the_same_union_twice_in_a_year_is_refused(alice, olivia):
 def test_an_ended_unit_is_not_assigned_again_the_same_year(alice, olivia):
     point = assign(alice, union := GrassrootsUnionFactory(), olivia.user)
     assignment_end(
-        assignment=point, ended_at=datetime.date(2026, 5, 1), reason="调整", user=olivia.user
+        assignment=point, ended_at=datetime.date(2026, 11, 24), reason="调整", user=olivia.user
     )
 
     with pytest.raises(ValidationError) as refused:
@@ -212,6 +212,40 @@ def test_a_point_of_a_past_year_ends_within_that_year(alice, olivia):
         )
 
     assert "ended_at" in refused.value.message_dict
+
+
+def test_a_point_does_not_end_before_its_year(alice, olivia):
+    point = LiaisonAssignmentFactory(cadre=alice, year=2026)
+
+    with pytest.raises(ValidationError) as refused:
+        assignment_end(
+            assignment=point, ended_at=datetime.date(2025, 12, 31), reason="调离", user=olivia.user
+        )
+
+    assert "ended_at" in refused.value.message_dict
+    point.refresh_from_db()
+    assert point.ended_at is None
+
+
+def test_a_point_assigned_mid_year_does_not_end_before_it_was_assigned(alice, olivia):
+    # Assigned at 00:30 on 1 July in Beijing (still 30 June in UTC): it starts on 1 July.
+    point = LiaisonAssignmentFactory(
+        cadre=alice,
+        year=2026,
+        assigned_at=datetime.datetime(2026, 6, 30, 16, 30, tzinfo=datetime.UTC),
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        assignment_end(
+            assignment=point, ended_at=datetime.date(2026, 6, 30), reason="调离", user=olivia.user
+        )
+    assert "ended_at" in refused.value.message_dict
+
+    assignment_end(
+        assignment=point, ended_at=datetime.date(2026, 7, 1), reason="调离", user=olivia.user
+    )
+    point.refresh_from_db()
+    assert point.ended_at == datetime.date(2026, 7, 1)
 
 
 def test_an_ended_point_cannot_end_again(alice, olivia):
