@@ -184,13 +184,32 @@ def _send(problem, user, action, department, leader, urgent, note, keep_deadline
     problem.deadline = max(filter(None, (deadline_for(problem), keep_deadline)))
     problem.answer, problem.answered_at, problem.answered_by = "", None, None
     _finish(problem, user, action, from_status, note)
-    notify(
-        answerers_of(problem),
-        problem,
-        Notification.Kind.TRANSFERRED,
-        _("A problem from %(union)s was transferred to you; answer by %(deadline)s.")
-        % {"union": problem.record.union, "deadline": problem.deadline},
-    )
+    answerers = answerers_of(problem)
+    if answerers:
+        notify(
+            answerers,
+            problem,
+            Notification.Kind.TRANSFERRED,
+            _("A problem from %(union)s was transferred to you; answer by %(deadline)s.")
+            % {"union": problem.record.union, "deadline": problem.deadline},
+        )
+    else:
+        # A department with no head yet (just created): never silently nobody's problem.
+        notify(
+            organization_users(),
+            problem,
+            Notification.Kind.TRANSFERRED,
+            _(
+                "A problem from %(union)s was transferred to %(department)s, which has no head "
+                "yet: give the department a head or transfer the problem elsewhere (answer by "
+                "%(deadline)s)."
+            )
+            % {
+                "union": problem.record.union,
+                "department": problem.department,
+                "deadline": problem.deadline,
+            },
+        )
     return problem
 
 

@@ -1,6 +1,6 @@
 """A department created after everything else (in the admin, a year later) gets its problems:
-the transfer notifies its head and the problem waits in the head's inbox. (A guard: on this
-code the symptom reported in issue 13 did not reproduce.)"""
+the transfer notifies its head and the problem waits in the head's inbox; while it has no head
+yet, the organization department is told instead, so the problem is never nobody's."""
 
 import pytest
 from django.urls import reverse
@@ -50,3 +50,25 @@ def test_a_department_made_in_the_admin_gets_the_problems_transferred_to_it(
     assert Notification.objects.filter(recipient=head_user, problem=problem).exists()
     inbox = login(head_user).get(reverse("records:inbox"))
     assert list(inbox.context["page"].object_list) == [problem]
+
+
+def test_a_problem_sent_to_a_department_with_no_head_yet_goes_to_the_organization_department(
+    login, alice, olivia
+):
+    # A department just created has nobody to answer yet: the problem must not be silently
+    # nobody's. The organization department is told, and finds it in the ledger.
+    union = GrassrootsUnionFactory()
+    LiaisonAssignmentFactory(cadre=alice, union=union, year=2026)
+    department = Department.objects.create(name="新成立的网络工作部", order=20)
+
+    response = login(alice).post(
+        reverse("records:record-create"),
+        sheet(union, problems=[to_transfer(department)], action="file"),
+    )
+
+    assert response.status_code == 302
+    problem = Problem.objects.get()
+    assert problem.department == department
+    told = Notification.objects.filter(problem=problem)
+    assert [n.recipient for n in told] == [olivia.user]
+    assert "暂无负责人" in told.get().message
