@@ -49,8 +49,8 @@ from liaison.demo.data import (
     STATE_TRADES,
     STREET_PLACES,
     SURNAMES,
-    _fields,
     credit_code,
+    model_fields,
     stamps_as_given,
 )
 from records.calendar import WorkingCalendar
@@ -326,7 +326,7 @@ class Builder:
                 LiaisonAssignment(cadre=cadre, union=u, year=year, assigned_at=assigned_at)
                 for u in mine
             ]
-        with stamps_as_given(*_fields(LiaisonAssignment, "assigned_at")):
+        with stamps_as_given(*model_fields(LiaisonAssignment, "assigned_at")):
             LiaisonAssignment.objects.bulk_create(objs, batch_size=BATCH)
         return held
 
@@ -367,7 +367,7 @@ class Builder:
         # In the order they were written, as the table fills in real life: rows of one cadre
         # are spread over the table, not side by side (PostgreSQL's planner reads that order).
         objs.sort(key=lambda r: r.created_at)
-        with stamps_as_given(*_fields(VisitRecord, "created_at", "updated_at")):
+        with stamps_as_given(*model_fields(VisitRecord, "created_at", "updated_at")):
             VisitRecord.objects.bulk_create(objs, batch_size=BATCH)
         return objs
 
@@ -526,7 +526,7 @@ class Builder:
         order = sorted(range(len(problems)), key=lambda i: problems[i].created_at)
         problems = [problems[i] for i in order]
         timelines = [timelines[i] for i in order]
-        with stamps_as_given(*_fields(Problem, "created_at", "updated_at")):
+        with stamps_as_given(*model_fields(Problem, "created_at", "updated_at")):
             Problem.objects.bulk_create(problems, batch_size=BATCH)
         events = []
         for problem, steps in zip(problems, timelines, strict=True):
@@ -545,7 +545,7 @@ class Builder:
                 )
                 previous = status
         events.sort(key=lambda e: e.at)
-        with stamps_as_given(*_fields(ProblemEvent, "at")):
+        with stamps_as_given(*model_fields(ProblemEvent, "at")):
             ProblemEvent.objects.bulk_create(events, batch_size=BATCH)
         notes.sort(key=lambda n: n.created_at)
         Notification.objects.bulk_create(notes, batch_size=BATCH)

@@ -18,15 +18,15 @@ from liaison.compliance.rules import (
     FILED,
     POINT_PLACES,
     UNANSWERED,
-    _contacted_points,
-    _count,
-    _days,
-    _filed_between,
-    _one_place,
-    _order,
-    _scoped,
-    _share,
+    contacted_points,
+    count_by,
+    days_by,
+    default_order,
+    filed_between,
+    one_place,
     points_current_on,
+    scoped_cadres,
+    share_of,
     timely_q,
 )
 from liaison.compliance.selectors import STREET_RANK
@@ -108,7 +108,7 @@ class CadreScore:
 
     @property
     def timely_share(self) -> Decimal | None:
-        return _share(self.records_timely, self.records_filed)
+        return share_of(self.records_timely, self.records_filed)
 
     @property
     def timely_points(self) -> Decimal:
@@ -117,7 +117,7 @@ class CadreScore:
 
     @property
     def feedback_share(self) -> Decimal | None:
-        return _share(self.problems_fed_back, self.problems_answered)
+        return share_of(self.problems_fed_back, self.problems_answered)
 
     @property
     def feedback_points(self) -> Decimal:
@@ -158,7 +158,7 @@ def assessment_for_year(
     quarters = assessed_quarters(year, today)
     year_end = min(datetime.date(year, 12, 31), today)
     weights = dict(settings.ASSESSMENT_WEIGHTS)
-    year_records = _filed_between(datetime.date(year, 1, 1), year_end).filter(cadre=OuterRef("pk"))
+    year_records = filed_between(datetime.date(year, 1, 1), year_end).filter(cadre=OuterRef("pk"))
     # Problems the cadre could feed back: transferred ones whose answer reached them (answered,
     # or already fed back — an unsatisfied feedback reopens the problem and clears its answer).
     answered = Problem.objects.filter(
@@ -171,19 +171,21 @@ def assessment_for_year(
     for q in quarters:
         start, end = quarter_bounds(year, q)
         as_of = min(end, today)
-        per_quarter[f"assigned_q{q}"] = _count(
+        per_quarter[f"assigned_q{q}"] = count_by(
             points_current_on(year, as_of).filter(cadre=OuterRef("pk")), "cadre"
         )
-        per_quarter[f"contacted_q{q}"] = _count(_contacted_points(year, start, end, as_of), "cadre")
+        per_quarter[f"contacted_q{q}"] = count_by(
+            contacted_points(year, start, end, as_of), "cadre"
+        )
     cadres = (
-        _scoped(Cadre.objects.filter(active_q() | Exists(year_records)), department, cadre)
+        scoped_cadres(Cadre.objects.filter(active_q() | Exists(year_records)), department, cadre)
         .select_related("department")
         .annotate(
-            days_year=_days(year_records, "cadre"),
-            records_year=_count(year_records, "cadre"),
-            timely_year=_count(year_records.filter(timely_q()), "cadre"),
-            answered=_count(answered, "record__cadre"),
-            fed_back=_count(answered.filter(feedback_on__isnull=False), "record__cadre"),
+            days_year=days_by(year_records, "cadre"),
+            records_year=count_by(year_records, "cadre"),
+            timely_year=count_by(year_records.filter(timely_q()), "cadre"),
+            answered=count_by(answered, "record__cadre"),
+            fed_back=count_by(answered.filter(feedback_on__isnull=False), "record__cadre"),
             **per_quarter,
         )
     )
@@ -197,7 +199,7 @@ def assessment_for_year(
             department_order=c.department.order,
             rank=c.rank,
             is_leader=c.is_leader,
-            days_filed=_one_place(c.days_year),
+            days_filed=one_place(c.days_year),
             target=target,
             quarters=[
                 QuarterContact(
@@ -213,7 +215,7 @@ def assessment_for_year(
             problems_fed_back=c.fed_back,
             weights=weights,
         )
-        for c in _order(cadres)
+        for c in default_order(cadres)
     ]
     return scores, union_assessment(year=year, today=today)
 
@@ -222,11 +224,11 @@ def union_assessment(*, year: int, today: datetime.date) -> QuerySet:
     """The grassroots unions of the assessment (active ones, and those no longer active that
     were contacted in `year`), each annotated as `assessment_for_year` says. Lazy."""
     year_end = min(datetime.date(year, 12, 31), today)
-    year_records = _filed_between(datetime.date(year, 1, 1), year_end).filter(union=OuterRef("pk"))
+    year_records = filed_between(datetime.date(year, 1, 1), year_end).filter(union=OuterRef("pk"))
     contacted = {}
     for q in (1, 2, 3, 4):
         start, end = quarter_bounds(year, q)
-        contacted[f"q{q}"] = Exists(_filed_between(start, end).filter(union=OuterRef("pk")))
+        contacted[f"q{q}"] = Exists(filed_between(start, end).filter(union=OuterRef("pk")))
     problems = Problem.objects.filter(
         record__union=OuterRef("pk"),
         record__status=FILED,
@@ -239,23 +241,23 @@ def union_assessment(*, year: int, today: datetime.date) -> QuerySet:
         GrassrootsUnion.objects.filter(active_q() | Exists(year_records))
         .annotate(
             **contacted,
-            contact_cadres=_count(
+            contact_cadres=count_by(
                 points_current_on(year, year_end).filter(union=OuterRef("pk")), "union"
             ),
-            problems=_count(problems, key),
-            solved_on_spot=_count(problems.filter(resolution=Problem.Resolution.ON_SPOT), key),
-            fed_back=_count(
+            problems=count_by(problems, key),
+            solved_on_spot=count_by(problems.filter(resolution=Problem.Resolution.ON_SPOT), key),
+            fed_back=count_by(
                 transferred.exclude(status__in=UNANSWERED).filter(feedback_on__isnull=False), key
             ),
-            closed_without_feedback=_count(
+            closed_without_feedback=count_by(
                 transferred.filter(status=Problem.Status.CLOSED, feedback_on__isnull=True), key
             ),
-            still_open=_count(transferred.filter(status__in=UNANSWERED), key),
-            satisfied=_count(transferred.filter(satisfaction=satisfaction.SATISFIED), key),
-            basically_satisfied=_count(
+            still_open=count_by(transferred.filter(status__in=UNANSWERED), key),
+            satisfied=count_by(transferred.filter(satisfaction=satisfaction.SATISFIED), key),
+            basically_satisfied=count_by(
                 transferred.filter(satisfaction=satisfaction.BASICALLY), key
             ),
-            unsatisfied=_count(transferred.filter(satisfaction=satisfaction.UNSATISFIED), key),
+            unsatisfied=count_by(transferred.filter(satisfaction=satisfaction.UNSATISFIED), key),
         )
         .order_by(STREET_RANK, "name", "pk")
     )

@@ -117,12 +117,12 @@ def _plain_number(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _one_place(days) -> Decimal:
+def one_place(days) -> Decimal:
     """Days as a Decimal with one place, whatever the database returned (3 or 3.0)."""
     return Decimal(days or 0).quantize(Decimal("0.1"))
 
 
-def _share(part: int, whole: int) -> Decimal | None:
+def share_of(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES, ROUND_HALF_UP)
@@ -229,11 +229,11 @@ def _scalar(queryset: QuerySet, key: str, aggregate, output_field=None) -> Subqu
     )
 
 
-def _count(queryset: QuerySet, key: str):
+def count_by(queryset: QuerySet, key: str):
     return Coalesce(_scalar(queryset, key, Count("pk"), IntegerField()), 0)
 
 
-def _days(queryset: QuerySet, key: str):
+def days_by(queryset: QuerySet, key: str):
     return Coalesce(_scalar(queryset, key, Sum("days"), DAYS), ZERO_DAYS)
 
 
@@ -302,24 +302,24 @@ def points_current_on(year: int, day: datetime.date) -> QuerySet:
     )
 
 
-def _filed_between(start: datetime.date, end: datetime.date) -> QuerySet:
+def filed_between(start: datetime.date, end: datetime.date) -> QuerySet:
     return VisitRecord.objects.filed().filter(start_date__range=(start, end))
 
 
-def _contacted_points(year: int, start: datetime.date, end: datetime.date, as_of):
+def contacted_points(year: int, start: datetime.date, end: datetime.date, as_of):
     """The cadre's (OuterRef pk) points current at `as_of` with a filed sheet in start–end."""
     return (
         points_current_on(year, as_of)
         .filter(cadre=OuterRef("pk"))
         .filter(
             Exists(
-                _filed_between(start, end).filter(cadre=OuterRef("cadre"), union=OuterRef("union"))
+                filed_between(start, end).filter(cadre=OuterRef("cadre"), union=OuterRef("union"))
             )
         )
     )
 
 
-def _period(year: int, quarter: int, today: datetime.date) -> tuple[datetime.date, ...]:
+def period_of(year: int, quarter: int, today: datetime.date) -> tuple[datetime.date, ...]:
     if quarter not in (1, 2, 3, 4):
         raise ValueError(f"quarter {quarter} is not 1 to 4")
     start, end = quarter_bounds(year, quarter)
@@ -328,7 +328,7 @@ def _period(year: int, quarter: int, today: datetime.date) -> tuple[datetime.dat
     return start, end, min(end, today)
 
 
-def _scoped(cadres: QuerySet, department, cadre) -> QuerySet:
+def scoped_cadres(cadres: QuerySet, department, cadre) -> QuerySet:
     if department is not None:
         cadres = cadres.filter(department=department)
     if cadre is not None:
@@ -336,12 +336,12 @@ def _scoped(cadres: QuerySet, department, cadre) -> QuerySet:
     return cadres
 
 
-def _order(cadres: QuerySet) -> QuerySet:
+def default_order(cadres: QuerySet) -> QuerySet:
     # The rank codes sort bureau, division, section, staff: leaders come first.
     return cadres.order_by("department__order", "department__name", "rank", "name", "pk")
 
 
-def _by_cadre(queryset: QuerySet, key: str, **figures) -> dict[int, dict]:
+def by_cadre(queryset: QuerySet, key: str, **figures) -> dict[int, dict]:
     """`figures` (aggregates) of `queryset` grouped by the cadre at `key`: {cadre id: row}."""
     rows = queryset.order_by().values(key).annotate(**figures)
     return {row.pop(key): row for row in rows}

@@ -26,15 +26,15 @@ from django.utils.translation import gettext as _
 from liaison.compliance.pace import ZERO_DAYS, pace_on
 from liaison.compliance.rules import (
     CadreRow,
-    _by_cadre,
-    _filed_between,
-    _one_place,
-    _order,
-    _period,
-    _scoped,
-    _share,
+    by_cadre,
     compliance_status,
+    default_order,
+    filed_between,
+    one_place,
+    period_of,
     points_current_on,
+    scoped_cadres,
+    share_of,
     timely_q,
 )
 from liaison.models import QuarterSnapshot
@@ -62,18 +62,18 @@ def live_compliance(
 
     The cadres are the active ones, and those no longer active who filed a sheet in the
     quarter (they were at work then)."""
-    start, end, as_of = _period(year, quarter, today)
+    start, end, as_of = period_of(year, quarter, today)
     pace = pace_on(as_of).days
     target = Decimal(settings.ANNUAL_DAYS_TARGET)
     in_quarter = Q(start_date__gte=start)
     # The year's filed sheets up to the end of the quarter: no sheet is dated after today, so
     # those up to `as_of` are the year's so far, and those from `start` the quarter's.
-    sheets = _filed_between(datetime.date(year, 1, 1), end)
+    sheets = filed_between(datetime.date(year, 1, 1), end)
     if department is not None:
         sheets = sheets.filter(cadre__department=department)
     if cadre is not None:
         sheets = sheets.filter(cadre=cadre)
-    records = _by_cadre(
+    records = by_cadre(
         sheets,
         "cadre",
         days_year=Coalesce(Sum("days", filter=Q(start_date__lte=as_of)), ZERO_DAYS),
@@ -81,7 +81,7 @@ def live_compliance(
         records_timely=Count("pk", filter=in_quarter & timely_q()),
         integrity=Count("pk", filter=in_quarter & INTEGRITY_EXCEPTION),
     )
-    problems = _by_cadre(
+    problems = by_cadre(
         Problem.objects.filter(record__in=sheets.filter(in_quarter).values("pk")),
         "record__cadre",
         problems_raised=Count("pk"),
@@ -90,14 +90,14 @@ def live_compliance(
         problems_fed_back=Count("pk", filter=Q(feedback_on__isnull=False)),
     )
     contacted = Exists(sheets.filter(in_quarter, cadre=OuterRef("cadre"), union=OuterRef("union")))
-    points = _by_cadre(
+    points = by_cadre(
         points_current_on(year, as_of),
         "cadre",
         units_assigned=Count("pk"),
         units_contacted=Count("pk", filter=Q(contacted)),
     )
     worked = [pk for pk, figures in records.items() if figures["records_quarter"]]
-    cadres = _scoped(
+    cadres = scoped_cadres(
         Cadre.objects.filter(active_q() | Q(pk__in=worked)), department, cadre
     ).select_related("department")
     no_records = {
@@ -111,7 +111,7 @@ def live_compliance(
     )
     no_points = {"units_assigned": 0, "units_contacted": 0}
     rows = []
-    for c in _order(cadres):
+    for c in default_order(cadres):
         r = records.get(c.pk, no_records)
         p = problems.get(c.pk, no_problems)
         u = points.get(c.pk, no_points)
@@ -126,13 +126,13 @@ def live_compliance(
                 is_leader=c.is_leader,
                 units_assigned=u["units_assigned"],
                 unit_quota=c.unit_quota,
-                days_filed_year=_one_place(r["days_year"]),
+                days_filed_year=one_place(r["days_year"]),
                 target=target,
                 pace=pace,
                 units_contacted_quarter=u["units_contacted"],
                 records_filed_quarter=r["records_quarter"],
                 records_timely_quarter=r["records_timely"],
-                timely_share=_share(r["records_timely"], r["records_quarter"]),
+                timely_share=share_of(r["records_timely"], r["records_quarter"]),
                 integrity_exceptions=r["integrity"],
                 status=compliance_status(
                     records=r["records_quarter"],
@@ -186,7 +186,7 @@ def compliance_for_quarter(
     ones when the quarter has a snapshot, else computed now. Three queries at most, however
     many cadres (two when the caller passes the `quarter_snapshot` it already fetched).
     Raises ValueError for a quarter that has not started on `today`."""
-    _period(year, quarter, today)
+    period_of(year, quarter, today)
     if snapshot is UNKNOWN:
         snapshot = quarter_snapshot(year, quarter)
     if snapshot is not None:
@@ -259,7 +259,7 @@ class DepartmentSummary:
 
     @property
     def timely_share(self) -> Decimal | None:
-        return _share(self.records_timely, self.records_filed)
+        return share_of(self.records_timely, self.records_filed)
 
     @property
     def timely_percent(self) -> Decimal | None:
@@ -325,8 +325,8 @@ STREET_RANK = Case(
 def live_street_coverage(*, year: int, quarter: int, today: datetime.date):
     """Per street: active units, and those with a filed sheet (by anyone) in the quarter. One
     query."""
-    start, end, _as_of = _period(year, quarter, today)
-    contacted = Exists(_filed_between(start, end).filter(union=OuterRef("pk")))
+    start, end, _as_of = period_of(year, quarter, today)
+    contacted = Exists(filed_between(start, end).filter(union=OuterRef("pk")))
     streets = [
         StreetCoverage(street=row["street"], units=row["units"], contacted=row["contacted"])
         for row in GrassrootsUnion.objects.active()
@@ -346,7 +346,7 @@ def street_coverage(
 ) -> list[StreetCoverage]:
     """Units contacted at least once in the quarter / all active units, street by street (in
     the order of the district's streets); from the snapshot when the quarter is frozen."""
-    _period(year, quarter, today)
+    period_of(year, quarter, today)
     if snapshot is UNKNOWN:
         snapshot = quarter_snapshot(year, quarter)
     if snapshot is not None:
@@ -380,7 +380,7 @@ def quarterly_trend(
             for q in (1, 2, 3, 4)
         }
     )
-    return [(q, _one_place(totals[str(q)])) for q in (1, 2, 3, 4)]
+    return [(q, one_place(totals[str(q)])) for q in (1, 2, 3, 4)]
 
 
 # --- Freezing a quarter --------------------------------------------------------------------

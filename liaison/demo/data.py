@@ -524,16 +524,16 @@ SATISFACTION_WORDS = {
 # --- Small helpers ------------------------------------------------------------------------------
 
 
-def _cn_date(day: datetime.date) -> str:
+def cn_date(day: datetime.date) -> str:
     return f"{day.month}月{day.day}日"
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _display_width(text))
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - display_width(text))
 
 
 def credit_code(rng: random.Random) -> str:
@@ -560,7 +560,7 @@ def stamps_as_given(*fields):
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
-def _fields(model, *names):
+def model_fields(model, *names):
     return [model._meta.get_field(name) for name in names]
 
 

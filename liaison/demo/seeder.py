@@ -52,9 +52,9 @@ from liaison.demo.data import (
     ProblemPlan,
     Step,
     Summary,
-    _cn_date,
-    _fields,
+    cn_date,
     credit_code,
+    model_fields,
     stamps_as_given,
 )
 from liaison.models import QuarterlyMeeting
@@ -420,7 +420,7 @@ class Seeder:
         for obj in objs:
             obj._history_date = obj.assigned_at
             obj._history_user = self.org_user
-        with stamps_as_given(*_fields(LiaisonAssignment, "assigned_at")):
+        with stamps_as_given(*model_fields(LiaisonAssignment, "assigned_at")):
             bulk_create_with_history(objs, LiaisonAssignment)
         self.summary.created["assignments"] += len(objs)
 
@@ -508,7 +508,7 @@ class Seeder:
         for record in records:
             record._history_date = record.updated_at
             record._history_user = record.cadre.user
-        with stamps_as_given(*_fields(VisitRecord, "created_at", "updated_at")):
+        with stamps_as_given(*model_fields(VisitRecord, "created_at", "updated_at")):
             bulk_create_with_history(records, VisitRecord)
         self.summary.created["records"] += len(records)
         self.create_problems(plans)
@@ -753,7 +753,7 @@ class Seeder:
         satisfaction = rng.choices(
             [Problem.Satisfaction.SATISFIED, Problem.Satisfaction.BASICALLY], [78, 22]
         )[0]
-        transfer_note = f"移交{department.name}办理，请于{_cn_date(deadline)}前答复"
+        transfer_note = f"移交{department.name}办理，请于{cn_date(deadline)}前答复"
         if leader is not None:
             transfer_note += f"，并报{leader.name}同志阅示"
         plan = ProblemPlan(
@@ -864,7 +864,7 @@ class Seeder:
             )
             problem._history_date, problem._history_user = step.at, step.actor
             problems.append(problem)
-        with stamps_as_given(*_fields(Problem, "created_at", "updated_at")):
+        with stamps_as_given(*model_fields(Problem, "created_at", "updated_at")):
             bulk_create_with_history(problems, Problem)
 
         events = []
@@ -887,7 +887,7 @@ class Seeder:
                         note=note,
                     )
                 )
-        with stamps_as_given(*_fields(ProblemEvent, "at")):
+        with stamps_as_given(*model_fields(ProblemEvent, "at")):
             ProblemEvent.objects.bulk_create(events)
         self.summary.created["problems"] += len(problems)
         self.summary.created["events"] += len(events)

@@ -20,8 +20,8 @@ from liaison.demo.data import (
     MIN_CADRES,
     MIN_UNIONS,
     Summary,
-    _display_width,
-    _pad,
+    display_width,
+    pad,
 )
 from liaison.demo.seeder import Seeder
 
@@ -114,9 +114,9 @@ class Command(BaseCommand):
         self.stdout.write(f"\n打开 {DEMO_URL} ，用以下账号登录（密码均为 {DEMO_PASSWORD}）：\n")
         header = ("用户名", "角色", "说明")
         rows = [header] + [(username, role, note) for username, role, note, _ in summary.logins]
-        widths = [max(_display_width(row[i]) for row in rows) + 2 for i in range(3)]
+        widths = [max(display_width(row[i]) for row in rows) + 2 for i in range(3)]
         for i, (username, role, note) in enumerate(rows):
-            self.stdout.write(f"  {_pad(username, widths[0])}{_pad(role, widths[1])}{note}")
+            self.stdout.write(f"  {pad(username, widths[0])}{pad(role, widths[1])}{note}")
             if i == 0:
                 self.stdout.write("  " + "-" * sum(widths))
         if any(existed for *_, existed in summary.logins):
