@@ -9,7 +9,6 @@ hand: README, "Backups"). Either way every table is in it: the history tables, t
 sessions, the admin log. Uploaded files (MEDIA_ROOT) are files, backed up with the files.
 """
 
-import contextlib
 import os
 import shutil
 import sqlite3
@@ -17,10 +16,8 @@ import subprocess
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.utils.translation import gettext as _
-
-from liaison import pagecache
 
 
 class BackupError(Exception):
@@ -67,10 +64,6 @@ def restore_database(path: Path) -> None:
         )
     # Content types are cached per process by id; the restored ids are the backup's.
     ContentType.objects.clear_cache()
-    # A server still running may hold page parts cached under the backup's own stamp. (A backup
-    # from before the stamp has no row: nothing is cached until `migrate` brings it.)
-    with contextlib.suppress(DatabaseError):
-        pagecache.change_stamp()
 
 
 def _sqlite_backup(path: Path) -> None:

@@ -87,19 +87,7 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "liaison.wsgi.application"
 
-# The cadre home's own part is cached per user, day and language for as long as nothing in the
-# database changes (liaison/pagecache.py): every committed write changes the cache key, so the
-# figures stay exact. In each worker's memory: nothing to install or run beside the app.
-# PAGE_CACHE_SECONDS=0 turns it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "liaison-pages",
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    },
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),

@@ -19,7 +19,3 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Static files come from the finders in tests; there is no collectstatic output to scan.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
-# A test's writes never commit (each test is a transaction rolled back), so the data stamp that
-# keys cached page parts would never change: caching is off, and tests/test_pagecache.py turns
-# it on where it is the subject.
-PAGE_CACHE_SECONDS = 0

@@ -2,9 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
 
-from liaison import pagecache
 from liaison.home import selectors
 from records.models import VisitRecord
 from unions.roles import Role, cadre_of, headed_department, primary_role
@@ -21,13 +19,7 @@ def home(request):
     if role is None:
         context = {"year": today.year, "today": today, "role": role}
         return render(request, "liaison/home_no_role.html", context, status=403)
-    # The page's own part (every figure on it) is cached for this user, day and language while
-    # nothing in the database changes: exact, and most requests skip a dozen queries and the
-    # rendering (liaison/pagecache.py; BENCHMARKS.md: the cadre home under load).
-    content = pagecache.cached_part(
-        ("home", user.pk, today.isoformat(), get_language()),
-        lambda: render_to_string("liaison/_home_content.html", home_context(user, today, role)),
-    )
+    content = render_to_string("liaison/_home_content.html", home_context(user, today, role))
     return render(request, "liaison/home.html", {"content": content})
 
 
