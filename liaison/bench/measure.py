@@ -8,6 +8,7 @@ inside `CaptureQueriesContext` for its number of queries and their time.
 """
 
 import datetime
+import logging
 import math
 import os
 import statistics
@@ -54,27 +55,35 @@ def summary(times_ms: list[float]) -> dict:
     }
 
 
-class SqlClock:
-    """Wall time spent in the database driver (`connection.execute_wrapper`): Django's own
-    captured times are rounded to the millisecond."""
+class SqlClock(logging.Handler):
+    """Wall time spent in the database driver, summed from the `duration` Django puts on each
+    `django.db.backends` debug record while queries are captured: the captured times themselves
+    are rounded to the millisecond."""
 
     def __init__(self):
+        super().__init__(logging.DEBUG)
         self.seconds = 0.0
 
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
+    def emit(self, record):
+        self.seconds += getattr(record, "duration", 0.0)
 
 
 @contextmanager
 def counted_queries():
     """Yields (CaptureQueriesContext, SqlClock) for one request."""
     clock = SqlClock()
-    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(clock):
-        yield captured, clock
+    logger = logging.getLogger("django.db.backends")
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(clock)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False  # the records are for the clock, not for the site's log
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            yield captured, clock
+    finally:
+        logger.removeHandler(clock)
+        logger.setLevel(level)
+        logger.propagate = propagate
 
 
 def timed(
