@@ -16,6 +16,8 @@ import subprocess
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.utils.translation import gettext as _
 
@@ -64,6 +66,10 @@ def restore_database(path: Path) -> None:
         )
     # Content types are cached per process by id; the restored ids are the backup's.
     ContentType.objects.clear_cache()
+    # Pages cached since the backup show data that is gone (the cache may be Redis, outside the
+    # backup); a backup from before the cache table has none.
+    call_command("createcachetable", verbosity=0)
+    cache.clear()
 
 
 def _sqlite_backup(path: Path) -> None:

@@ -87,7 +87,18 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "liaison.wsgi.application"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Shared by every process (gunicorn's workers, the task worker): the cached homes are keyed by
+# generations that a write in any process bumps (unions/cache.py). The database by default
+# (its table made by `manage.py createcachetable`), Redis with CACHE_URL=redis://host:6379/0.
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="dbcache://liaison_cache"),
+    # What depends only on the code and the request (the menu): exact in each process's memory,
+    # and no round trip to the shared cache.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+}
+# The safety net of the cached home: the longest it is kept, in seconds (a change no service
+# bumps a generation for, e.g. a union renamed in the admin, shows after it).
+HOME_CACHE_SECONDS = env.int("HOME_CACHE_SECONDS", default=300)
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),

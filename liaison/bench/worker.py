@@ -41,6 +41,7 @@ def run(
     assert not settings.DEBUG, "the bench measures with DEBUG off"
     say(f"{database_version()}: {settings.DATABASES['default']['NAME']}")
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     marker = data.ensure(scale, may_build=may_build, say=say)
     result = {
         "vendor": connection.vendor,
