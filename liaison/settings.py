@@ -116,6 +116,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    # A transaction takes the write lock when it begins: one that read first and wrote after
+    # (record_save) fails at once with "database is locked" when another process wrote
+    # meanwhile, since SQLite cannot wait for a lock on a snapshot already stale; with
+    # IMMEDIATE it waits up to the timeout instead (the mixed load of BENCHMARKS.md).
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 
 # The history (django-simple-history) is shown in the admin and never changed from a page: no
 # "Revert" button (records.admin.HistoryReadOnlyAdmin also refuses the POST behind it).
