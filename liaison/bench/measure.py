@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -29,6 +30,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from records.calendar import WorkingCalendar
 from records.models import Problem, VisitRecord
@@ -328,7 +330,7 @@ def measure_filing(
         depth += 1
     if len(slots) < needed:
         raise RuntimeError("not enough free dates to file on")
-    first_new = (VisitRecord.objects.order_by("-pk").values_list("pk", flat=True).first()) or 0
+    first_new = last_record_pk()
     slots = iter(slots)
 
     def post():
@@ -351,11 +353,44 @@ def measure_filing(
         with _profiled(profile):
             post()
     finally:
-        # Leave the data set as it was, so that a rerun measures the same thing.
-        new = VisitRecord.objects.filter(pk__gt=first_new)
-        VisitRecord.history.filter(id__in=list(new.values_list("pk", flat=True))).delete()
-        new.delete()
+        delete_records_after(first_new)
     return result
+
+
+def last_record_pk() -> int:
+    return VisitRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def delete_records_after(first_new: int) -> None:
+    """Leave the data set as it was, so that a rerun measures the same thing."""
+    new = VisitRecord.objects.filter(pk__gt=first_new)
+    VisitRecord.history.filter(id__in=list(new.values_list("pk", flat=True))).delete()
+    new.delete()
+
+
+def mixed_filings(count: int) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """For the mixed load: the session keys of plain cadres (whose homes are opened), and up to
+    `count` valid new sheets to file as them — (session key, CSRF token, form body), each on a
+    working day the cadre has not filed on yet, the cadres taking turns."""
+    from unions.assignments.selectors import assigned_union_ids
+
+    today = timezone.localdate()
+    sessions, plans = [], []
+    for cadre in Cast.pick(count=40).cadres:
+        session = client_for(cadre).cookies[settings.SESSION_COOKIE_NAME].value
+        sessions.append(session)
+        units = sorted(assigned_union_ids(cadre, today.year))
+        plans.append((session, get_random_string(32), units, free_dates(cadre, today)))
+    filings = []
+    for depth in range(max((len(dates) for *_x, dates in plans), default=0)):
+        for session, token, units, dates in plans:
+            if depth < len(dates) and len(filings) < count:
+                payload = {
+                    **filing_payload(units[depth % len(units)], dates[depth]),
+                    "csrfmiddlewaretoken": token,
+                }
+                filings.append((session, token, urlencode(payload, doseq=True)))
+    return sessions, filings
 
 
 PAGES = [
