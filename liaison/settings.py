@@ -91,7 +91,9 @@ WSGI_APPLICATION = "liaison.wsgi.application"
 # generations that a write in any process bumps (unions/cache.py). The database by default
 # (its table made by `manage.py createcachetable`), Redis with CACHE_URL=redis://host:6379/0.
 CACHES = {
-    "default": env.cache_url("CACHE_URL", default="dbcache://liaison_cache"),
+    # Room for every cadre's home in both languages and the generations: beyond MAX_ENTRIES
+    # (Django's default 300) the database cache deletes a third of its rows on the next write.
+    "default": env.cache_url("CACHE_URL", default="dbcache://liaison_cache?max_entries=20000"),
     # What depends only on the code and the request (the menu): exact in each process's memory,
     # and no round trip to the shared cache.
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},

@@ -152,6 +152,16 @@ def test_ending_a_contact_point_refreshes_the_cadres_home(
     assert client.get(HOME).context["mine"]["current_units"] == 0
 
 
+@pytest.mark.skipif("CACHE_URL" in os.environ, reason="the default is what CACHE_URL replaces")
+def test_the_default_cache_holds_every_cadres_home_without_culling():
+    from liaison import settings as project
+
+    default = project.CACHES["default"]
+    assert default["BACKEND"] == DATABASE_CACHE["BACKEND"]
+    # 300 cadres (a district), two languages, plus the generations: never culled in a day.
+    assert default["OPTIONS"]["MAX_ENTRIES"] >= 300 * 2 * 10
+
+
 READER = """
 import sys
 import django
