@@ -26,7 +26,7 @@ def department_key(department_id: int) -> str:
 
 
 def _new() -> int:
-    # Random, not a counter: a generation evicted from the cache and made again never
+    # Random, not a counter: a generation bumped (deleted) or evicted and made again never
     # matches a part cached under the one before.
     return secrets.randbits(48)
 
@@ -37,7 +37,7 @@ def generations(keys: list[str]) -> str:
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
-            # add, not set: never overwrite a bump another process made meanwhile.
+            # add, not set: another process may have made it meanwhile, and cached under it.
             cache.add(key, _new(), timeout=None)
             found[key] = cache.get(key)
     return "-".join(str(found[key]) for key in keys)
@@ -46,12 +46,11 @@ def generations(keys: list[str]) -> str:
 def bump(keys: list[str]) -> None:
     """New generations for `keys` once the current transaction commits (at once outside one):
     a request reading before the commit would otherwise cache the old data under the new
-    generation. robust: a cache error never stops the transaction's other callbacks; the
-    parts then expire after their timeout."""
+    generation. The generations are deleted, and the next reader makes new ones: one statement
+    with the database cache, where setting them costs several per key. robust: a cache error
+    never stops the transaction's other callbacks; the parts then expire after their timeout."""
     keys = list(dict.fromkeys(keys))
-    transaction.on_commit(
-        lambda: cache.set_many({key: _new() for key in keys}, timeout=None), robust=True
-    )
+    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
 
 
 def cadres_changed(*cadres) -> None:
