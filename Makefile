@@ -20,10 +20,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run — install, migrate the SQLite database, seed demo data (first run), serve on :8000
+## make run — install, migrate the SQLite database (and its cache table), seed demo data (first run), serve on :8000
 run: export DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -177,6 +177,7 @@ def main() -> None:
             "MEDIA_ROOT": str(scratch / "media"),
         }
         manage("migrate", "--noinput", "--verbosity=0", env=env)
+        manage("createcachetable", env=env)
         manage("seed_demo", env=env)
         port = free_port()
         server = subprocess.Popen(

@@ -15,7 +15,6 @@ class LiaisonConfig(AppConfig):
 
         user_logged_out.connect(say_goodbye, dispatch_uid="liaison.say_goodbye", weak=False)
 
-        from liaison import pagecache, permissions, security  # noqa: F401
+        from liaison import permissions, security  # noqa: F401
 
         security.connect_signals()
-        pagecache.connect_signals()

@@ -9,7 +9,6 @@ hand: README, "Backups"). Either way every table is in it: the history tables, t
 sessions, the admin log. Uploaded files (MEDIA_ROOT) are files, backed up with the files.
 """
 
-import contextlib
 import os
 import shutil
 import sqlite3
@@ -17,10 +16,10 @@ import subprocess
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, connection
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
 from django.utils.translation import gettext as _
-
-from liaison import pagecache
 
 
 class BackupError(Exception):
@@ -67,10 +66,10 @@ def restore_database(path: Path) -> None:
         )
     # Content types are cached per process by id; the restored ids are the backup's.
     ContentType.objects.clear_cache()
-    # A server still running may hold page parts cached under the backup's own stamp. (A backup
-    # from before the stamp has no row: nothing is cached until `migrate` brings it.)
-    with contextlib.suppress(DatabaseError):
-        pagecache.change_stamp()
+    # Pages cached since the backup show data that is gone (the cache may be Redis, outside the
+    # backup); a backup from before the cache table has none.
+    call_command("createcachetable", verbosity=0)
+    cache.clear()
 
 
 def _sqlite_backup(path: Path) -> None:

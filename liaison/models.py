@@ -254,18 +254,3 @@ class QuarterSnapshot(models.Model):
             "year": self.year,
             "quarter": self.quarter,
         }
-
-
-class DataStamp(models.Model):
-    """One row (id 1) whose token changes after every committed write to the database
-    (`liaison.pagecache`): a page part cached under the token is exact, because any change to
-    what it shows gives a new token, and with it a new cache key."""
-
-    token = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("data stamp")
-        verbose_name_plural = _("data stamps")
-
-    def __str__(self):
-        return str(self.token)

@@ -91,19 +91,20 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "liaison.wsgi.application"
 
-# The cadre home's own part is cached per user, day and language for as long as nothing in the
-# database changes (liaison/pagecache.py): every committed write changes the cache key, so the
-# figures stay exact. In each worker's memory: nothing to install or run beside the app.
-# PAGE_CACHE_SECONDS=0 turns it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Shared by every process (gunicorn's workers, the task worker): the cached homes are keyed by
+# generations that a write in any process bumps (unions/cache.py). The database by default
+# (its table made by `manage.py createcachetable`), Redis with CACHE_URL=redis://host:6379/0.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "liaison-pages",
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    },
+    # Room for every cadre's home in both languages and the generations: beyond MAX_ENTRIES
+    # (Django's default 300) the database cache deletes a third of its rows on the next write.
+    "default": env.cache_url("CACHE_URL", default="dbcache://liaison_cache?max_entries=20000"),
+    # What depends only on the code and the request (the menu): exact in each process's memory,
+    # and no round trip to the shared cache.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
 }
+# The safety net of the cached home: the longest it is kept, in seconds (a change no service
+# bumps a generation for, e.g. a union renamed in the admin, shows after it).
+HOME_CACHE_SECONDS = env.int("HOME_CACHE_SECONDS", default=300)
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -121,6 +122,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    # A transaction takes the write lock when it begins: one that read first and wrote after
+    # (record_save) fails at once with "database is locked" when another process wrote
+    # meanwhile, since SQLite cannot wait for a lock on a snapshot already stale; with
+    # IMMEDIATE it waits up to the timeout instead (the mixed load of BENCHMARKS.md).
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 
 # The history (django-simple-history) is shown in the admin and never changed from a page: no
 # "Revert" button (records.admin.HistoryReadOnlyAdmin also refuses the POST behind it).

@@ -20,6 +20,7 @@ from records.models import (
     VisitRecord,
 )
 from records.versions import claim_version
+from unions import cache as generations
 from unions.admin import HistoryReadOnlyAdmin
 
 
@@ -269,6 +270,19 @@ class CalendarDayAdmin(HistoryReadOnlyAdmin):
     @admin.display(description=_("weekday"))
     def weekday(self, day):
         return date_format(day.date, "l")
+
+    # Every home's pace counts working days: an override changes them all.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        generations.everyone_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        generations.everyone_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        generations.everyone_changed()
 
     def get_urls(self):
         load_year = self.admin_site.admin_view(self.load_year_view)

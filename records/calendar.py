@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from records.models import CalendarDay
+from unions import cache as generations
 
 
 class Source(StrEnum):
@@ -162,5 +163,6 @@ def calendar_load_year(*, year: int, user=None) -> int:
         _on_holiday, name = chinese_calendar.get_holiday_detail(date)
         note = str(name or "") if not working else f"{name or ''} 调休上班".strip()
         new.append(CalendarDay(date=date, is_working_day=working, note=note[:100]))
+    generations.everyone_changed()
     # bulk_create alone would leave no history (it sends no post_save).
     return len(bulk_create_with_history(new, CalendarDay, default_user=user))

@@ -19,7 +19,15 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Static files come from the finders in tests; there is no collectstatic output to scan.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
-# A test's writes never commit (each test is a transaction rolled back), so the data stamp that
-# keys cached page parts would never change: caching is off, and tests/test_pagecache.py turns
-# it on where it is the subject.
-PAGE_CACHE_SECONDS = 0
+# Each test is a transaction rolled back, so the generations the services bump on commit never
+# change and a cached home would hide a test's own writes: no shared cache here.
+# tests/liaison/home/test_home_cache.py uses the database cache where it is the subject (the
+# "database" alias only makes the test database get its table, as createcachetable does).
+CACHES = {
+    **CACHES,  # noqa: F405
+    "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "liaison_cache",
+    },
+}

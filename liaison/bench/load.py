@@ -42,6 +42,146 @@ end
 """
 
 
+# The mixed load (one wrk thread: each thread would send the same prepared filings): wrk's
+# `request()` sends one filing POST (the next prepared sheet, as its cadre)
+# after every FILING_EVERY - 1 home GETs (the cadres taking turns). A filing counts only when it
+# answers with the redirect to its new sheet; a form error (400) or anything else is an error.
+FILING_EVERY = 11  # one POST per ten GETs
+MIXED_SCRIPT = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+local homes = {HOMES}
+local filings = {FILINGS}
+function init(args) statuses = {} n = 0 sent = 0 end
+function request()
+  n = n + 1
+  if n % FILING_EVERY == 0 then
+    sent = sent + 1
+    local filing = filings[sent]
+    if filing == nil then return wrk.format("GET", "/no-more-prepared-filings/") end
+    return wrk.format("POST", "POST_PATH", {
+      ["Cookie"] = filing[1],
+      ["Content-Type"] = "application/x-www-form-urlencoded",
+    }, filing[2])
+  end
+  return wrk.format("GET", "GET_PATH", {["Cookie"] = homes[(n % #homes) + 1]})
+end
+function response(status, headers, body)
+  local key = tostring(status)
+  if status == 302 then
+    if string.match(headers["Location"] or "", "FILED_PATTERN") then key = "filed" end
+  end
+  statuses[key] = (statuses[key] or 0) + 1
+end
+function done(summary, latency, requests)
+  local total = {}
+  for _, t in ipairs(threads) do
+    for key, n in pairs(t:get("statuses")) do total[key] = (total[key] or 0) + n end
+  end
+  local parts = {}
+  for key, n in pairs(total) do table.insert(parts, string.format('"%s": %d', key, n)) end
+  io.write("MIXED {" .. table.concat(parts, ", ") .. "}\\n")
+end
+"""
+
+
+def _lua(text: str) -> str:
+    """A Lua string literal (cookies and form bodies: URL-encoded ASCII)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def mixed_script(
+    *, get_path: str, post_path: str, filed_pattern: str, homes: list[str], filings: list
+) -> str:
+    """`homes`: Cookie headers for the GETs; `filings`: (Cookie header, form body) per POST."""
+    return (
+        MIXED_SCRIPT.replace("FILING_EVERY", str(FILING_EVERY))
+        .replace("GET_PATH", get_path)
+        .replace("POST_PATH", post_path)
+        .replace("FILED_PATTERN", filed_pattern)
+        .replace("{HOMES}", "{" + ", ".join(_lua(h) for h in homes) + "}")
+        .replace(
+            "{FILINGS}",
+            "{" + ", ".join("{" + _lua(c) + ", " + _lua(b) + "}" for c, b in filings) + "}",
+        )
+    )
+
+
+def run_mixed(
+    *,
+    get_path: str,
+    post_path: str,
+    filed_pattern: str,
+    sessions: list[str],
+    filings: list[tuple[str, str, str]],
+    seconds: int,
+    env: dict | None = None,
+    say=print,
+) -> dict:
+    """The cadre home under load while filings arrive: wrk for `seconds` with MIXED_SCRIPT, the
+    homes of `sessions` in turn, `filings` (session key, CSRF token, form body) one by one.
+    Errors: socket errors and every answer but a 200 (a home) or the redirect of a filing."""
+    if not wrk_available():
+        return {"todo": "wrk is not installed (make bench-packages)"}
+    session_cookie, csrf_cookie = settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME
+    port = free_port()
+    with tempfile.TemporaryDirectory() as folder, Gunicorn(port, env):
+        for session in sessions:  # warm both workers up; and the page must answer 200
+            if _get(port, get_path, session) != 200:
+                raise RuntimeError(f"{get_path} did not answer 200 under gunicorn")
+        script = Path(folder) / "mixed.lua"
+        script.write_text(
+            mixed_script(
+                get_path=get_path,
+                post_path=post_path,
+                filed_pattern=filed_pattern,
+                homes=[f"{session_cookie}={session}" for session in sessions],
+                filings=[
+                    (f"{session_cookie}={session}; {csrf_cookie}={token}", body)
+                    for session, token, body in filings
+                ],
+            )
+        )
+        command = [
+            "wrk",
+            f"-t{THREADS}",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            f"{TIMEOUT}s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}{get_path}",
+        ]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result = parse_wrk(output)
+    statuses = {}
+    if match := re.search(r"MIXED (\{.*\})", output):
+        statuses = json.loads(match.group(1))
+    filed = statuses.get("filed", 0)
+    answered = {key: n for key, n in statuses.items() if key not in ("200", "filed")}
+    result.update(
+        {
+            "statuses": statuses,
+            "filed": filed,
+            "homes": statuses.get("200", 0),
+            "errors": result["socket_errors"] + sum(answered.values()),
+            "prepared": len(filings),
+            "filing_every": FILING_EVERY,
+            "workers": WORKERS,
+            "connections": CONNECTIONS,
+            "seconds": seconds,
+        }
+    )
+    say(
+        f"  mixed cadre_home + filings {result.get('rps', 0):7.1f} req/s "
+        f"({result['homes']} homes, {filed} filings), p99 {result.get('p99_ms')} ms, "
+        f"errors {result['errors']} {answered or ''}"
+    )
+    return result
+
+
 def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 

@@ -8,6 +8,7 @@ inside `CaptureQueriesContext` for its number of queries and their time.
 """
 
 import datetime
+import logging
 import math
 import os
 import statistics
@@ -19,16 +20,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
-from liaison import pagecache
 from records.calendar import WorkingCalendar, quarter_bounds, quarter_of
 from records.models import Problem, VisitRecord
 from unions.models import Cadre, Department
@@ -54,27 +57,35 @@ def summary(times_ms: list[float]) -> dict:
     }
 
 
-class SqlClock:
-    """Wall time spent in the database driver (`connection.execute_wrapper`): Django's own
-    captured times are rounded to the millisecond."""
+class SqlClock(logging.Handler):
+    """Wall time spent in the database driver, summed from the `duration` Django puts on each
+    `django.db.backends` debug record while queries are captured: the captured times themselves
+    are rounded to the millisecond."""
 
     def __init__(self):
+        super().__init__(logging.DEBUG)
         self.seconds = 0.0
 
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
+    def emit(self, record):
+        self.seconds += getattr(record, "duration", 0.0)
 
 
 @contextmanager
 def counted_queries():
     """Yields (CaptureQueriesContext, SqlClock) for one request."""
     clock = SqlClock()
-    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(clock):
-        yield captured, clock
+    logger = logging.getLogger("django.db.backends")
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(clock)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False  # the records are for the clock, not for the site's log
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            yield captured, clock
+    finally:
+        logger.removeHandler(clock)
+        logger.setLevel(level)
+        logger.propagate = propagate
 
 
 def timed(
@@ -319,7 +330,7 @@ def measure_filing(
         depth += 1
     if len(slots) < needed:
         raise RuntimeError("not enough free dates to file on")
-    first_new = (VisitRecord.objects.order_by("-pk").values_list("pk", flat=True).first()) or 0
+    first_new = last_record_pk()
     slots = iter(slots)
 
     def post():
@@ -342,24 +353,62 @@ def measure_filing(
         with _profiled(profile):
             post()
     finally:
-        # Leave the data set as it was, so that a rerun measures the same thing.
-        new = VisitRecord.objects.filter(pk__gt=first_new)
-        VisitRecord.history.filter(id__in=list(new.values_list("pk", flat=True))).delete()
-        new.delete()
+        delete_records_after(first_new)
     return result
+
+
+def last_record_pk() -> int:
+    return VisitRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def delete_records_after(first_new: int) -> None:
+    """Leave the data set as it was, so that a rerun measures the same thing."""
+    new = VisitRecord.objects.filter(pk__gt=first_new)
+    VisitRecord.history.filter(id__in=list(new.values_list("pk", flat=True))).delete()
+    new.delete()
+
+
+def mixed_filings(count: int) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """For the mixed load: the session keys of plain cadres (whose homes are opened), and up to
+    `count` valid new sheets to file as them — (session key, CSRF token, form body), each on a
+    working day the cadre has not filed on yet, the cadres taking turns."""
+    from unions.assignments.selectors import assigned_union_ids
+
+    today = timezone.localdate()
+    sessions, plans = [], []
+    for cadre in Cast.pick(count=40).cadres:
+        session = client_for(cadre).cookies[settings.SESSION_COOKIE_NAME].value
+        sessions.append(session)
+        units = sorted(assigned_union_ids(cadre, today.year))
+        plans.append((session, get_random_string(32), units, free_dates(cadre, today)))
+    filings = []
+    for depth in range(max((len(dates) for *_x, dates in plans), default=0)):
+        for session, token, units, dates in plans:
+            if depth < len(dates) and len(filings) < count:
+                payload = {
+                    **filing_payload(units[depth % len(units)], dates[depth]),
+                    "csrfmiddlewaretoken": token,
+                }
+                filings.append((session, token, urlencode(payload, doseq=True)))
+    return sessions, filings
 
 
 PAGES = [
     ("dashboard", "Compliance dashboard, current quarter (organization dept.)"),
     ("cadre_home", "Cadre's home (我的联系点)"),
-    # Its own part is cached while nothing changes (liaison/pagecache.py): the same page with
-    # the data stamp changed before every request, as after anyone's write.
+    # The same page with every cache emptied before each request (untimed), as the first
+    # request after a change sees it.
     ("cadre_home_changed", "Cadre's home right after a change (nothing cached)"),
     ("record_list", "Record list, first page (organization dept.)"),
     ("ledger", "Problem ledger, first page (organization dept.)"),
     ("filing", "Filing a record sheet (POST, cadre)"),
     ("inbox", "Department inbox (department head)"),
 ]
+
+
+def _clear_caches():
+    for cache in caches.all():
+        cache.clear()
 
 
 def measure_pages(
@@ -402,7 +451,7 @@ def measure_pages(
         else:
             clients, as_who = who[key]
             result = PageResult(key, label, url, as_who)
-            before = pagecache.change_stamp if key == "cadre_home_changed" else None
+            before = _clear_caches if key == "cadre_home_changed" else None
             measure_get(result, clients, repeat=repeat, profile=profile, before=before)
         say(
             f"  {key:12} median {statistics.median(result.times):7.1f} ms, {result.queries} queries"

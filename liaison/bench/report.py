@@ -19,6 +19,8 @@ FLOOR_RATIO = 3
 REGISTER_TIME_RATIO = 1.3
 REGISTER_PEAK_MB = 100
 HOME_RPS = 300
+# Issue 13: the cadre home under load while filings arrive (one POST per ten GETs).
+MIXED_RPS = 150
 # "Flat": a worker grows by no more than this over the soak (allocator noise, not a leak: a
 # leak of even 1 kB a request would add tens of MB over its tens of thousands of requests).
 SOAK_GROWTH_MB = 5
@@ -150,6 +152,13 @@ def targets(results: dict) -> list[tuple[str, dict[str, tuple[str, bool | None]]
             return ("not run", None)
         return (f"{home['rps']:.0f} req/s", home["rps"] >= HOME_RPS)
 
+    def mixed(result):
+        run = result.get("mixed")
+        if not run or run.get("todo"):
+            return ((run or {}).get("todo", "not run"), None)
+        ok = run["rps"] >= MIXED_RPS and run["errors"] == 0 and run["filed"] > 0
+        return (f"{run['rps']:.0f} req/s, {run['filed']} filings, {run['errors']} errors", ok)
+
     def soak(result):
         run = result.get("soak")
         if not run or run.get("todo"):
@@ -160,6 +169,13 @@ def targets(results: dict) -> list[tuple[str, dict[str, tuple[str, bool | None]]
 
     rows.append(("Under load: 0 errors", per_db(load_errors)))
     rows.append((f"Under load: cadre home ≥ {HOME_RPS} req/s (2 workers)", per_db(home_rps)))
+    rows.append(
+        (
+            f"Under load while filings arrive (1 POST per 10 GETs): cadre home ≥ {MIXED_RPS} "
+            "req/s (2 workers), 0 errors",
+            per_db(mixed),
+        )
+    )
     rows.append(
         (
             f"Issue 8: 2 minutes of load, 0 errors, worker memory flat (≤ {SOAK_GROWTH_MB} MB)",
@@ -378,6 +394,18 @@ def _load_section(result: dict) -> list[str]:
             f"| {key} | {_n(p.get('requests'))} | {_n(p.get('rps'))} | {_n(p.get('p50_ms'))} "
             f"| {_n(p.get('p90_ms'))} | {_n(p.get('p99_ms'))} | {p['errors']} |"
         )
+    mixed = result.get("mixed")
+    if mixed and not mixed.get("todo"):
+        lines += [
+            "",
+            f"**Mixed load (issue 13).** The same gunicorn, wrk for {mixed['seconds']} s: plain "
+            f"cadres' homes in turn, and after every {mixed['filing_every'] - 1} homes one filing "
+            "POST (a valid new sheet, as its cadre, with a CSRF token) that must answer with the "
+            "redirect to the new sheet: "
+            f"{_n(mixed.get('requests'))} requests, {_n(mixed.get('rps'))} req/s, "
+            f"{mixed['homes']} homes, {mixed['filed']} filings, p50 {_n(mixed.get('p50_ms'))} ms, "
+            f"p99 {_n(mixed.get('p99_ms'))} ms, **{mixed['errors']} errors**.",
+        ]
     soak = result.get("soak")
     if soak and not soak.get("todo"):
         lines += [

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from liaison.bench import data, load, measure
@@ -21,6 +22,26 @@ def database_version() -> str:
         major, minor = divmod(connection.pg_version, 10000)
         return f"PostgreSQL {major}.{minor}"
     return f"SQLite {sqlite3.sqlite_version}"
+
+
+def run_mixed(home: str, seconds: int, say) -> dict:
+    """The cadre home under load while filings arrive (issue 13); the new sheets deleted after."""
+    first_new = measure.last_record_pk()
+    # Enough sheets for 1,000 requests a second, far beyond what two workers serve.
+    sessions, filings = measure.mixed_filings(seconds * 1000 // load.FILING_EVERY + 10)
+    detail = reverse("records:record-detail", args=[0]).replace("0", "%d+")
+    try:
+        return load.run_mixed(
+            get_path=home,
+            post_path=reverse("records:record-create"),
+            filed_pattern=f"^{detail}$",
+            sessions=sessions,
+            filings=filings,
+            seconds=seconds,
+            say=say,
+        )
+    finally:
+        measure.delete_records_after(first_new)
 
 
 def run(
@@ -41,6 +62,7 @@ def run(
     assert not settings.DEBUG, "the bench measures with DEBUG off"
     say(f"{database_version()}: {settings.DATABASES['default']['NAME']}")
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     marker = data.ensure(scale, may_build=may_build, say=say)
     result = {
         "vendor": connection.vendor,
@@ -84,6 +106,8 @@ def run(
                 result["load_persistent"] = load.run_load(
                     targets[:1], seconds=load_seconds, env={"CONN_MAX_AGE": "60"}, say=say
                 )
+            if result["load"].get("pages"):
+                result["mixed"] = run_mixed(pages["cadre_home"]["url"], load_seconds, say)
             if soak_seconds and result["load"].get("pages"):
                 # Issue 8: two minutes of the load test, the workers' memory flat.
                 result["soak"] = load.run_soak(targets[0], seconds=soak_seconds, say=say)

@@ -1,13 +1,15 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from liaison import pagecache
 from liaison.home import selectors
 from records.models import VisitRecord
-from unions.roles import Role, cadre_of, headed_department, primary_role
+from unions import cache as generations
+from unions.roles import Role, cadre_of, headed_department, primary_role, sees_everything
 
 RECENT_RECORDS = 10
 
@@ -21,14 +23,28 @@ def home(request):
     if role is None:
         context = {"year": today.year, "today": today, "role": role}
         return render(request, "liaison/home_no_role.html", context, status=403)
-    # The page's own part (every figure on it) is cached for this user, day and language while
-    # nothing in the database changes: exact, and most requests skip a dozen queries and the
-    # rendering (liaison/pagecache.py; BENCHMARKS.md: the cadre home under load).
-    content = pagecache.cached_part(
-        ("home", user.pk, today.isoformat(), get_language()),
-        lambda: render_to_string("liaison/_home_content.html", home_context(user, today, role)),
-    )
+    # The page's own part is cached under the generations of what it shows, which the services
+    # bump on commit (unions/cache.py; docs/decisions/0001-cadre-home-cache.md).
+    key = f"home:{user.pk}:{today.isoformat()}:{get_language()}:{home_generations(user)}"
+    content = cache.get(key)
+    if content is None:
+        content = render_to_string("liaison/_home_content.html", home_context(user, today, role))
+        cache.set(key, content, settings.HOME_CACHE_SECONDS)
     return render(request, "liaison/home.html", {"content": content})
+
+
+def home_generations(user) -> str:
+    """The generations of everything `user`'s home shows (see home_context)."""
+    keys = [generations.EVERYONE]
+    cadre = cadre_of(user)
+    if cadre is not None:
+        keys += [generations.cadre_key(cadre.pk), generations.department_key(cadre.department_id)]
+    department = headed_department(user)
+    if department is not None:
+        keys.append(generations.department_key(department.pk))
+    if sees_everything(user):
+        keys.append(generations.FEDERATION)
+    return generations.generations(keys)
 
 
 def home_context(user, today, role) -> dict:

@@ -21,6 +21,7 @@ from records.calendar import add_working_days, is_working_day
 from records.models import Notification, Problem, ProblemEvent
 from records.notifications.services import answerers_of, notify, organization_users
 from records.versions import claim_version, conflict
+from unions import cache as generations
 from unions.models import Cadre, Department
 from unions.permissions import may
 
@@ -114,6 +115,9 @@ def _finish(problem: Problem, user, action: str, from_status: str, note: str = "
         to_status=problem.status,
         note=note,
     )
+    # The raiser's home (their worklist) and the department's that answers it.
+    generations.cadres_changed(problem.record.cadre)
+    generations.departments_changed(problem.department_id)
     return problem
 
 

@@ -25,6 +25,7 @@ from records.models import (
 )
 from records.problems.services import problem_transfer
 from records.versions import claim_version
+from unions import cache as generations
 from unions.assignments.selectors import assigned_union_ids
 from unions.models import Cadre
 from unions.permissions import may
@@ -268,6 +269,7 @@ def record_save(
         Attachment.objects.filter(
             pk__in=attachment_ids, record__isnull=True, uploaded_by=user
         ).update(record=record)
+    generations.cadres_changed(cadre)
     return record
 
 
@@ -287,6 +289,7 @@ def record_return(*, record: VisitRecord, user, reason: str) -> VisitRecord:
     record.version += 1
     record._history_user = user
     record.save(update_fields=["status", "return_reason", "version", "updated_at"])
+    generations.cadres_changed(record.cadre)
     return record
 
 

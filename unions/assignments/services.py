@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from unions import cache as generations
 from unions.models import YEAR_VALIDATORS, Cadre, GrassrootsUnion, LiaisonAssignment
 
 
@@ -44,6 +45,7 @@ def assignment_create(
     assignment.full_clean()
     assignment._history_user = user
     assignment.save()
+    generations.cadres_changed(cadre)
     return assignment
 
 
@@ -96,6 +98,7 @@ def assignment_end(
     assignment.full_clean()
     assignment._history_user = user
     assignment.save(update_fields=["ended_at", "end_reason"])
+    generations.cadres_changed(assignment.cadre)
     return assignment
 
 
@@ -205,4 +208,5 @@ def assignments_roll_over(*, from_year: int, to_year: int, user) -> Rollover:
         result.left_out.append(LeftOut(assignment=old, reason=reason))
     if new:
         result.created = bulk_create_with_history(new, LiaisonAssignment, default_user=user)
+        generations.cadres_changed(*{a.cadre_id: a.cadre for a in new}.values())
     return result

@@ -7,7 +7,7 @@ import io
 
 from django.core.management import call_command
 
-from liaison.bench import measure
+from liaison.bench import load, measure, report
 
 
 def test_the_quick_run_measures_everything_writes_the_report_and_reuses_its_data(tmp_path):
@@ -43,3 +43,29 @@ def test_the_percentile_is_the_nearest_rank():
     values = list(range(1, 31))  # 30 samples: the 95th percentile is the 29th
     assert measure.percentile(values, 0.95) == 29
     assert measure.percentile([5.0], 0.95) == 5.0
+
+
+def test_the_mixed_load_passes_at_150_requests_a_second_with_filings_and_no_errors():
+    def verdict(**mixed):
+        run = {"rps": 160.0, "filed": 140, "errors": 0, **mixed}
+        rows = dict(report.targets({"SQLite": {"mixed": run}}))
+        (row,) = [v for k, v in rows.items() if k.startswith("Under load while filings arrive")]
+        return row["SQLite"][1]
+
+    assert verdict() is True
+    assert verdict(rps=149.0) is False
+    assert verdict(errors=1) is False
+    assert verdict(filed=0) is False  # no filing went through: not a mixed load
+
+
+def test_the_mixed_load_script_posts_one_prepared_filing_after_every_ten_homes():
+    script = load.mixed_script(
+        get_path="/",
+        post_path="/records/new/",
+        filed_pattern="^/records/%d+/$",
+        homes=["sessionid=abc"],
+        filings=[("sessionid=abc; csrftoken=t", 'a=1&b="x"')],
+    )
+    assert "n % 11 == 0" in script
+    assert '{{"sessionid=abc; csrftoken=t", "a=1&b=\\"x\\""}}' in script
+    assert 'string.match(headers["Location"] or "", "^/records/%d+/$")' in script
