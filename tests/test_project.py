@@ -100,3 +100,13 @@ def test_a_feature_is_a_folder_not_a_name_prefix():
         for path in (ROOT / app).glob(pattern)
     )
     assert flat == []
+
+
+def test_no_sql_is_watched_to_invalidate_a_cache():
+    watchers = [
+        str(path.relative_to(ROOT))
+        for app in APPS
+        for path in python_files(app)
+        if "execute_wrapper" in path.read_text(encoding="utf-8")
+    ]
+    assert watchers == []

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from liaison.home import selectors
 from records.models import VisitRecord
 from unions import cache as generations
-from unions.roles import Role, cadre_of, headed_department, primary_role, sees_everything
+from unions.roles import Role, cadre_of, headed_department, primary_role
 
 RECENT_RECORDS = 10
 
@@ -25,7 +25,7 @@ def home(request):
         return render(request, "liaison/home_no_role.html", context, status=403)
     # The page's own part is cached under the generations of what it shows, which the services
     # bump on commit (unions/cache.py; docs/decisions/0001-cadre-home-cache.md).
-    key = f"home:{user.pk}:{today.isoformat()}:{get_language()}:{home_generations(user)}"
+    key = f"home:{user.pk}:{today.isoformat()}:{get_language()}:{home_generations(user, role)}"
     content = cache.get(key)
     if content is None:
         content = render_to_string("liaison/_home_content.html", home_context(user, today, role))
@@ -33,7 +33,7 @@ def home(request):
     return render(request, "liaison/home.html", {"content": content})
 
 
-def home_generations(user) -> str:
+def home_generations(user, role) -> str:
     """The generations of everything `user`'s home shows (see home_context)."""
     keys = [generations.EVERYONE]
     cadre = cadre_of(user)
@@ -42,7 +42,7 @@ def home_generations(user) -> str:
     department = headed_department(user)
     if department is not None:
         keys.append(generations.department_key(department.pk))
-    if sees_everything(user):
+    if role == Role.ORGANIZATION:  # the federation's figures, as home_context shows them
         keys.append(generations.FEDERATION)
     return generations.generations(keys)
 

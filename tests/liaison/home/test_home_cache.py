@@ -77,7 +77,7 @@ def test_a_filing_through_the_page_shows_on_the_home_right_after(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("records:record-create"), sheet(unit))
     assert response.status_code == 302
-    assert filed_percent(client.get(HOME)) == "4"  # 1 day of 21, rounded down
+    assert filed_percent(client.get(HOME)) == "5"  # 1 day of 21, rounded half up
 
 
 def test_a_filing_leaves_other_cadres_generations_as_they_were(
