@@ -8,6 +8,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from records.models import ExportJob, Notification, Problem, VisitRecord
@@ -19,6 +20,7 @@ from tests.factories import (
     VisitRecordFactory,
 )
 from unions.models import Cadre
+from unions.permissions import may
 
 D = datetime.date
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -384,3 +386,19 @@ def user_of(world: World, role: str):
         "organization": world.olivia.user,
         "admin": world.admin_user,
     }[role]
+
+
+# --- Asking the declared permissions persona by persona -----------------------------------
+
+PERSONAS = ("owner", "cadre", "head", "other_head", "organization", "admin", "anonymous")
+
+
+def answers(world: World, perm: str, obj=None) -> dict[str, bool]:
+    """What each persona of the permission matrix's world is answered for `perm` (on `obj`)."""
+    return {
+        persona: may(user_of(world, persona) or AnonymousUser(), perm, obj) for persona in PERSONAS
+    }
+
+
+def expected(*granted) -> dict[str, bool]:
+    return {persona: persona in granted for persona in PERSONAS}

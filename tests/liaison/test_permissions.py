@@ -5,32 +5,8 @@ import datetime
 
 import pytest
 import time_machine
-from django.contrib.auth.models import AnonymousUser
 
-from unions.permissions import may
-
-PERSONAS = ("owner", "cadre", "head", "other_head", "organization", "admin", "anonymous")
-
-
-def user(world, persona):
-    return {
-        "owner": world.alice.user,
-        "cadre": world.bob.user,
-        "head": world.carol.user,
-        "other_head": world.dave.user,
-        "organization": world.olivia.user,
-        "admin": world.admin_user,
-        "anonymous": AnonymousUser(),
-    }[persona]
-
-
-def answers(world, perm, obj=None):
-    return {persona: may(user(world, persona), perm, obj) for persona in PERSONAS}
-
-
-def expected(*granted):
-    return {persona: persona in granted for persona in PERSONAS}
-
+from tests.helpers import answers, expected
 
 CADRES = ("owner", "cadre", "head", "other_head", "organization")
 PAGES = {

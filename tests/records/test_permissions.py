@@ -7,30 +7,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from records.models import Problem, VisitRecord
+from tests.helpers import PERSONAS, answers, expected, user_of
 from unions.permissions import may
-
-PERSONAS = ("owner", "cadre", "head", "other_head", "organization", "admin", "anonymous")
-
-
-def user(world, persona):
-    return {
-        "owner": world.alice.user,
-        "cadre": world.bob.user,
-        "head": world.carol.user,
-        "other_head": world.dave.user,
-        "organization": world.olivia.user,
-        "admin": world.admin_user,
-        "anonymous": AnonymousUser(),
-    }[persona]
-
-
-def answers(world, perm, obj=None):
-    return {persona: may(user(world, persona), perm, obj) for persona in PERSONAS}
-
-
-def expected(*granted):
-    return {persona: persona in granted for persona in PERSONAS}
-
 
 # perm → the personas granted it on alice's filed sheet.
 ON_THE_FILED_SHEET = {
@@ -118,7 +96,7 @@ def test_the_predicates_agree_with_the_querysets_that_scope_the_lists(world):
     sheets = list(VisitRecord.objects.select_related("cadre"))
     problems = list(Problem.objects.select_related("record__cadre"))
     for persona in PERSONAS:
-        who = user(world, persona)
+        who = user_of(world, persona) or AnonymousUser()
         visible_sheets = set(VisitRecord.objects.visible_to(who).values_list("pk", flat=True))
         visible_problems = set(Problem.objects.visible_to(who).values_list("pk", flat=True))
         for sheet in sheets:
