@@ -23,23 +23,33 @@ TIMEOUT = 120
 CONNECTIONS = 8  # people at once; more only queue in front of 2 synchronous workers
 THREADS = 1  # wrk's own thread: one is plenty for a few hundred requests a second
 
-STATUS_SCRIPT = """
+# wrk's threads each count their answers; `done` adds them up and prints one line, LABEL {...},
+# that the harness parses. Shared by the plain load and the mixed load.
+COLLECT_SCRIPT = """
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
+function done(summary, latency, requests)
+  local total = {}
+  for _, t in ipairs(threads) do
+    for key, n in pairs(t:get("statuses")) do total[key] = (total[key] or 0) + n end
+  end
+  local parts = {}
+  for key, n in pairs(total) do
+    table.insert(parts, string.format('"%s": %d', tostring(key), n))
+  end
+  io.write("LABEL {" .. table.concat(parts, ", ") .. "}\\n")
+end
+"""
+
+STATUS_SCRIPT = (
+    COLLECT_SCRIPT.replace("LABEL", "STATUSES")
+    + """
 function init(args) statuses = {} end
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
 end
-function done(summary, latency, requests)
-  local total = {}
-  for _, t in ipairs(threads) do
-    for code, n in pairs(t:get("statuses")) do total[code] = (total[code] or 0) + n end
-  end
-  local parts = {}
-  for code, n in pairs(total) do table.insert(parts, string.format('"%d": %d', code, n)) end
-  io.write("STATUSES {" .. table.concat(parts, ", ") .. "}\\n")
-end
 """
+)
 
 
 # The mixed load (one wrk thread: each thread would send the same prepared filings): wrk's
@@ -47,9 +57,9 @@ end
 # after every FILING_EVERY - 1 home GETs (the cadres taking turns). A filing counts only when it
 # answers with the redirect to its new sheet; a form error (400) or anything else is an error.
 FILING_EVERY = 11  # one POST per ten GETs
-MIXED_SCRIPT = """
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
+MIXED_SCRIPT = (
+    COLLECT_SCRIPT.replace("LABEL", "MIXED")
+    + """
 local homes = {HOMES}
 local filings = {FILINGS}
 function init(args) statuses = {} n = 0 sent = 0 end
@@ -73,16 +83,8 @@ function response(status, headers, body)
   end
   statuses[key] = (statuses[key] or 0) + 1
 end
-function done(summary, latency, requests)
-  local total = {}
-  for _, t in ipairs(threads) do
-    for key, n in pairs(t:get("statuses")) do total[key] = (total[key] or 0) + n end
-  end
-  local parts = {}
-  for key, n in pairs(total) do table.insert(parts, string.format('"%s": %d', key, n)) end
-  io.write("MIXED {" .. table.concat(parts, ", ") .. "}\\n")
-end
 """
+)
 
 
 def _lua(text: str) -> str:
