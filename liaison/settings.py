@@ -98,9 +98,14 @@ CACHES = {
     # Room for every cadre's home in both languages and the generations: beyond MAX_ENTRIES
     # (Django's default 300) the database cache deletes a third of its rows on the next write.
     "default": env.cache_url("CACHE_URL", default="dbcache://liaison_cache?max_entries=20000"),
-    # What depends only on the code and the request (the menu): exact in each process's memory,
-    # and no round trip to the shared cache.
-    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+    # What depends only on the code and the request (the menu), and copies of the homes cached
+    # under the shared generations (liaison/home/views.py): exact in each process's memory, and
+    # no round trip to the shared cache. Room for every cadre's home in one language.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "local",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 # The safety net of the cached home: the longest it is kept, in seconds (a change no service
 # bumps a generation for, e.g. a union renamed in the admin, shows after it).

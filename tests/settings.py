@@ -20,12 +20,14 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Each test is a transaction rolled back, so the generations the services bump on commit never
-# change and a cached home would hide a test's own writes: no shared cache here.
+# change and a cached home would hide a test's own writes: no shared cache here, and no
+# per-process one either (it keeps homes under keys of the shared cache's generations).
 # tests/liaison/home/test_home_cache.py uses the database cache where it is the subject (the
 # "database" alias only makes the test database get its table, as createcachetable does).
 CACHES = {
     **CACHES,  # noqa: F405
     "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "local": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     "database": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "liaison_cache",

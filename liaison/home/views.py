@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,10 +26,17 @@ def home(request):
     # The page's own part is cached under the generations of what it shows, which the services
     # bump on commit (unions/cache.py; docs/decisions/0001-cadre-home-cache.md).
     key = f"home:{user.pk}:{today.isoformat()}:{get_language()}:{home_generations(user, role)}"
-    content = cache.get(key)
+    # A part under a key is never stale while its generations are current, so each process also
+    # keeps it in its own memory: a hit is one read of the shared cache (the generations).
+    local = caches["local"]
+    content = local.get(key)
     if content is None:
-        content = render_to_string("liaison/_home_content.html", home_context(user, today, role))
-        cache.set(key, content, settings.HOME_CACHE_SECONDS)
+        content = cache.get(key)
+        if content is None:
+            context = home_context(user, today, role)
+            content = render_to_string("liaison/_home_content.html", context)
+            cache.set(key, content, settings.HOME_CACHE_SECONDS)
+        local.set(key, content, settings.HOME_CACHE_SECONDS)
     return render(request, "liaison/home.html", {"content": content})
 
 
@@ -38,7 +45,8 @@ def home_generations(user, role) -> str:
     keys = [generations.EVERYONE]
     cadre = cadre_of(user)
     if cadre is not None:
-        keys += [generations.cadre_key(cadre.pk), generations.department_key(cadre.department_id)]
+        # A cadre's own part shows only their own sheets, problems and contact points.
+        keys.append(generations.cadre_key(cadre.pk))
     department = headed_department(user)
     if department is not None:
         keys.append(generations.department_key(department.pk))

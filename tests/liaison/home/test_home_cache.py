@@ -11,13 +11,15 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
+from liaison.home.views import home_generations
 from records.models import Problem
 from tests.factories import (
+    CadreFactory,
     GrassrootsUnionFactory,
     LiaisonAssignmentFactory,
     ProblemFactory,
@@ -27,6 +29,7 @@ from tests.helpers import sheet
 from unions import cache as generations
 from unions.assignments.services import assignment_end
 from unions.models import LiaisonAssignment
+from unions.roles import Role
 
 pytestmark = pytest.mark.django_db
 HOME = reverse("home")
@@ -38,8 +41,10 @@ DATABASE_CACHE = {
 
 @pytest.fixture(autouse=True)
 def shared_cache(settings):
-    settings.CACHES = {**settings.CACHES, "default": DATABASE_CACHE}
+    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "home-test"}
+    settings.CACHES = {**settings.CACHES, "default": DATABASE_CACHE, "local": local}
     cache.clear()
+    caches["local"].clear()
 
 
 @pytest.fixture
@@ -90,6 +95,23 @@ def test_a_filing_leaves_other_cadres_generations_as_they_were(
         login(alice).post(reverse("records:record-create"), sheet(unit))
     assert generations.generations(keys) == bobs
     assert generations.generations([generations.cadre_key(alice.pk)]) != alices
+
+
+def test_a_colleagues_filing_leaves_a_cadres_home_cached_and_moves_the_heads(
+    login, alice, carol, department, django_capture_on_commit_callbacks
+):
+    """A plain cadre's part shows only their own sheets: a colleague's filing in the same
+    department leaves it cached; the department head's part, which lists the colleague, moves."""
+    colleague = CadreFactory(department=department)
+    union = GrassrootsUnionFactory()
+    LiaisonAssignmentFactory(cadre=colleague, union=union, year=2026)
+    alices = home_generations(alice.user, Role.CADRE)
+    carols = home_generations(carol.user, Role.DEPARTMENT_HEAD)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(colleague).post(reverse("records:record-create"), sheet(union))
+    assert response.status_code == 302
+    assert home_generations(alice.user, Role.CADRE) == alices
+    assert home_generations(carol.user, Role.DEPARTMENT_HEAD) != carols
 
 
 def test_nothing_changes_when_the_transaction_rolls_back(alice):
