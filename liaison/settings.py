@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "unions",
     "records",
     "liaison",
@@ -289,6 +291,19 @@ PROBLEM_DUE_SOON_DAYS = env.int("PROBLEM_DUE_SOON_DAYS", default=2)
 # a process started for them (records/exports.py): "process", or "inline" to build them within
 # the request (tests; a one-person installation). At most EXPORT_WORKERS build at once; a job
 # running longer than EXPORT_STALE_MINUTES lost its process; files are kept EXPORT_KEEP_HOURS.
+# Background work: Django's tasks API (the django-tasks backport; Django 6's django.tasks by
+# changing imports), stored in the database and run by `manage.py db_worker` (deploy/). Tests
+# and TASKS_IMMEDIATE=true run each task at once, inside the request that enqueues it.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env.bool("TASKS_IMMEDIATE", default=False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default", "exports"],
+    }
+}
 EXPORT_RUNNER = env.str("EXPORT_RUNNER", default="process")
 EXPORT_WORKERS = env.int("EXPORT_WORKERS", default=1)
 EXPORT_STALE_MINUTES = env.int("EXPORT_STALE_MINUTES", default=30)

@@ -33,3 +33,11 @@ CACHES = {
         "LOCATION": "liaison_cache",
     },
 }
+
+# Each task runs at once where it is enqueued (the worker's own tests start a real db_worker).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "exports"],
+    }
+}
