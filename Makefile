@@ -20,13 +20,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run — install, migrate the SQLite database (and its cache table), seed demo data (first run), serve on :8000
+## make run — install, migrate the SQLite database (and its cache table), seed demo data (first run),
+## then serve on :8000 with the tasks worker beside the dev server (exports, e-mail); Ctrl-C stops both.
 run: export DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	trap 'kill 0' EXIT INT TERM; \
+	  $(BIN)/python manage.py db_worker --queue-name default,exports & \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # $(call apt_install,packages,what happens without them): install the Debian packages missing.
 define apt_install

@@ -287,13 +287,11 @@ PROBLEM_DEADLINE_DAYS = env.int("PROBLEM_DEADLINE_DAYS", default=15)
 PROBLEM_URGENT_DEADLINE_DAYS = env.int("PROBLEM_URGENT_DEADLINE_DAYS", default=7)
 PROBLEM_DUE_SOON_DAYS = env.int("PROBLEM_DUE_SOON_DAYS", default=2)
 
-# Large workbooks (the record register) are built off the request by `manage.py run_exports`,
-# a process started for them (records/exports.py): "process", or "inline" to build them within
-# the request (tests; a one-person installation). At most EXPORT_WORKERS build at once; a job
-# running longer than EXPORT_STALE_MINUTES lost its process; files are kept EXPORT_KEEP_HOURS.
 # Background work: Django's tasks API (the django-tasks backport; Django 6's django.tasks by
-# changing imports), stored in the database and run by `manage.py db_worker` (deploy/). Tests
-# and TASKS_IMMEDIATE=true run each task at once, inside the request that enqueues it.
+# changing imports), stored in the database and run by `manage.py db_worker` (deploy/), no
+# broker. Tests and TASKS_IMMEDIATE=true run each task at once, inside the request that
+# enqueues it. Exports have a queue of their own: as many build at once as there are workers
+# on it (`db_worker --queue-name exports`).
 TASKS = {
     "default": {
         "BACKEND": (
@@ -304,9 +302,11 @@ TASKS = {
         "QUEUES": ["default", "exports"],
     }
 }
-EXPORT_RUNNER = env.str("EXPORT_RUNNER", default="process")
-EXPORT_WORKERS = env.int("EXPORT_WORKERS", default=1)
-EXPORT_STALE_MINUTES = env.int("EXPORT_STALE_MINUTES", default=30)
+# Large workbooks (the record register) are built by a task (records/exports.py). A try with
+# no sign of life for EXPORT_STALE_SECONDS lost its worker: the job is tried again, up to
+# EXPORT_ATTEMPTS tries, then failed. Files are kept EXPORT_KEEP_HOURS.
+EXPORT_STALE_SECONDS = env.int("EXPORT_STALE_SECONDS", default=300)
+EXPORT_ATTEMPTS = env.int("EXPORT_ATTEMPTS", default=2)
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 
 # --- Notice boards (联系基层公示牌) and the opinions workers leave through their QR code -------

@@ -367,7 +367,7 @@ class ReminderLogAdmin(admin.ModelAdmin):
 class ExportJobAdmin(admin.ModelAdmin):
     """Who asked for which export and how it went: read-only, and without the file (it is sent
     only to the person who asked, from the export's own page). Deleting a row leaves its file
-    to `run_exports`' clean-up."""
+    to the export task's clean-up."""
 
     list_display = ["created_at", "title", "requested_by", "status", "rows_done", "rows_total"]
     list_filter = ["status", "kind"]

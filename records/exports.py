@@ -1,31 +1,43 @@
 """Workbooks built off the request (ExportJob): the page that asks for one answers at once, a
-separate process (`manage.py run_exports`) writes the file and its progress, and the page offers
-it when it is ready. Why: docs/decisions/0004-exports-off-the-request.md."""
+task run by the tasks worker (`manage.py db_worker`) writes the file and its progress, and the
+page offers it when it is ready. Why: docs/decisions/0004-exports-off-the-request.md.
+
+Honest states: a try claims its job by number (`attempts`); progress, success and failure are
+written only while that try still owns the job, so a worker that lost it (killed, then retried)
+never marks it done, and never without its file. A watchdog task follows each try: when the
+try's heartbeat is older than EXPORT_STALE_SECONDS, the job is tried again, up to
+EXPORT_ATTEMPTS tries, then failed with a message that says so."""
 
 import logging
-import os
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.db import connection, transaction
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
-from records.models import ExportJob
+from records.models import ExportJob, export_path
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 2000  # rows between two progress updates (one UPDATE each)
+QUEUE = "exports"  # its own queue: `db_worker --queue-name exports` processes are the concurrency
+
+Status = ExportJob.Status
 
 # kind -> build(job, progress) returning (workbook, row count). Registered by the modules that
 # know how to build each kind (records.register), so this module imports none of them.
 BUILDERS: dict[str, Callable] = {}
+
+
+class LostJob(Exception):
+    """The try building a job no longer owns it (retried elsewhere, or failed meanwhile)."""
 
 
 def builder(kind: str):
@@ -37,90 +49,116 @@ def builder(kind: str):
 
 
 def request_export(*, user, kind: str, params: dict, title: str, filename: str) -> ExportJob:
-    """Queue an export for `user` and make sure a process will build it. The one entry point:
-    views (and anything else) ask here."""
-    job = ExportJob.objects.create(
-        kind=kind, params=params, title=title, filename=filename, requested_by=user
-    )
-    if settings.EXPORT_RUNNER == "inline":
-        launch()
-    else:
-        # The process must find the job: start it once the job's row is committed.
-        transaction.on_commit(launch)
+    """Queue an export for `user`. The one entry point: views (and anything else) ask here.
+    The job's row and its task are written in one transaction: both or neither."""
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            kind=kind, params=params, title=title, filename=filename, requested_by=user
+        )
+        build_export.enqueue(str(job.pk))
     return job
 
 
-def launch() -> None:
-    """Start a builder process unless EXPORT_WORKERS are already running. In tests (and with
-    EXPORT_RUNNER=inline) the waiting jobs are built here and now instead."""
-    fail_stale()
-    if settings.EXPORT_RUNNER == "inline":
-        run_waiting()
-        return
-    running = ExportJob.objects.filter(status=ExportJob.Status.RUNNING).count()
-    if running >= settings.EXPORT_WORKERS:
-        return  # a running process takes the waiting job when it is done with its own
-    subprocess.Popen(  # noqa: S603 — our own interpreter and manage.py, no user input
-        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "run_exports"],
-        cwd=settings.BASE_DIR,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,  # not the web worker's child: it outlives the request
-    )
-
-
-def run_waiting() -> int:
-    """Build waiting jobs, oldest first, until there are none; returns how many were built."""
+@task(queue_name=QUEUE)
+def build_export(job_id: str) -> str:
+    """Build the job if it is still waiting (a task run twice builds it once)."""
     delete_expired()
-    built = 0
-    while job := _claim_next():
-        _build(job)
-        built += 1
-    return built
+    claimed = ExportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+        status=Status.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    if not claimed:
+        return "not waiting"
+    job = ExportJob.objects.get(pk=job_id)
+    _watch(job)
+    return _build(job)
 
 
-def _claim_next() -> ExportJob | None:
-    """The oldest waiting job, now marked running by this process (another process that tried
-    the same job at the same time finds it taken and tries the next)."""
-    while True:
-        job = (
-            ExportJob.objects.filter(status=ExportJob.Status.QUEUED).order_by("created_at").first()
-        )
-        if job is None:
-            return None
-        claimed = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
-            status=ExportJob.Status.RUNNING, started_at=timezone.now(), worker_pid=os.getpid()
-        )
-        if claimed:
-            job.refresh_from_db()
-            return job
+@task()
+def watch_export(job_id: str, attempt: int) -> str:
+    """The watchdog of one try: still running with a fresh heartbeat, look again later; gone
+    quiet, try again or give up. Runs on any worker, so also on the one started after a crash."""
+    job = ExportJob.objects.filter(pk=job_id, status=Status.RUNNING, attempts=attempt).first()
+    if job is None:
+        return "finished"
+    if job.heartbeat_at and job.heartbeat_at > timezone.now() - _stale():
+        _watch(job)
+        return "alive"
+    return recover(job)
 
 
-def _build(job: ExportJob) -> None:
+def recover(job: ExportJob) -> str:
+    """A try that went quiet: the job waits for a new try, or has failed after the last."""
+    owned = ExportJob.objects.filter(pk=job.pk, status=Status.RUNNING, attempts=job.attempts)
+    with transaction.atomic():
+        if job.attempts < settings.EXPORT_ATTEMPTS:
+            if owned.update(status=Status.QUEUED, rows_done=0, heartbeat_at=None):
+                logger.warning("export %s: try %s went quiet, trying again", job.pk, job.attempts)
+                build_export.enqueue(str(job.pk))
+                return "retried"
+        elif owned.update(
+            status=Status.FAILED,
+            finished_at=timezone.now(),
+            error=_(
+                "The workbook was not finished: the process building it stopped. "
+                "Please ask for it again."
+            ),
+        ):
+            logger.error("export %s: try %s went quiet, failed", job.pk, job.attempts)
+            return "failed"
+    return "moved on"
+
+
+def _stale() -> timedelta:
+    return timedelta(seconds=settings.EXPORT_STALE_SECONDS)
+
+
+def _watch(job: ExportJob) -> None:
+    """Look at this try again once it could have gone quiet (backends that can defer a task;
+    the immediate one of the tests builds within the request and needs no watchdog)."""
+    if watch_export.get_backend().supports_defer:
+        watch_export.using(run_after=timezone.now() + _stale()).enqueue(str(job.pk), job.attempts)
+
+
+def _build(job: ExportJob) -> str:
+    owned = ExportJob.objects.filter(pk=job.pk, status=Status.RUNNING, attempts=job.attempts)
+
     def progress(done: int, total: int | None = None) -> None:
-        fields = {"rows_done": done} | ({"rows_total": total} if total is not None else {})
-        ExportJob.objects.filter(pk=job.pk).update(**fields)
+        fields = {"rows_done": done, "heartbeat_at": timezone.now()}
+        if total is not None:
+            fields["rows_total"] = total
+        if not owned.update(**fields):
+            raise LostJob
 
+    name = ""
     try:
         workbook = BUILDERS[job.kind](job, progress)
         with tempfile.TemporaryFile() as handle:
             workbook.save(handle)
             handle.seek(0)
-            job.file.save(f"{job.pk}.xlsx", File(handle), save=False)
+            name = default_storage.save(export_path(job, job.filename), File(handle))
+        if owned.update(status=Status.DONE, file=name, finished_at=timezone.now()):
+            return "done"
+        raise LostJob
+    except LostJob:
+        logger.warning("export %s: try %s lost the job, its work is dropped", job.pk, job.attempts)
+        if name:
+            default_storage.delete(name)
+        return "lost"
     except Exception:
         logger.exception("export %s (%s) failed", job.pk, job.kind)
-        if not connection.in_atomic_block:
-            # Whatever the failure left of the connection (a read still open, a broken
-            # transaction), the job's failure is written on a fresh one.
-            connection.close()
-        job.status = ExportJob.Status.FAILED
-        job.error = _(
-            "The workbook could not be built. Please try again, or tell the administrator."
+        if name:
+            default_storage.delete(name)
+        owned.update(
+            status=Status.FAILED,
+            finished_at=timezone.now(),
+            error=_(
+                "The workbook could not be built. Please try again, or tell the administrator."
+            ),
         )
-    else:
-        job.status = ExportJob.Status.DONE
-        job.refresh_from_db(fields=["rows_done", "rows_total"])
-    job.finished_at = timezone.now()
-    job.save(update_fields=["file", "status", "error", "finished_at"])
+        return "failed"
 
 
 def counting(rows: Iterable, progress: Callable[[int], None]) -> Iterator:
@@ -133,37 +171,11 @@ def counting(rows: Iterable, progress: Callable[[int], None]) -> Iterator:
     progress(done)
 
 
-def _alive(pid: int | None) -> bool:
-    if pid is None:
-        return True  # not known: only the time limit can tell
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # a process of another user: it exists
-    return True
-
-
-def fail_stale() -> None:
-    """A job still "running" whose process is gone (killed, machine restarted), or that began
-    longer ago than EXPORT_STALE_MINUTES, has failed: say so instead of showing a progress bar
-    forever, and free its place for the jobs waiting."""
-    limit = timezone.now() - timedelta(minutes=settings.EXPORT_STALE_MINUTES)
-    running = ExportJob.objects.filter(status=ExportJob.Status.RUNNING)
-    lost = [job.pk for job in running.only("pk", "worker_pid") if not _alive(job.worker_pid)]
-    (running.filter(started_at__lt=limit) | running.filter(pk__in=lost)).update(
-        status=ExportJob.Status.FAILED,
-        finished_at=timezone.now(),
-        error=_("The workbook was not finished. Please ask for it again."),
-    )
-
-
 def delete_expired() -> int:
     """Exports older than EXPORT_KEEP_HOURS, with their files. Workers' details do not stay on
     disk longer than it takes to download them."""
     limit = timezone.now() - timedelta(hours=settings.EXPORT_KEEP_HOURS)
-    pending = [ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    pending = [Status.QUEUED, Status.RUNNING]
     expired = list(ExportJob.objects.filter(created_at__lt=limit).exclude(status__in=pending))
     for job in expired:
         if job.file:

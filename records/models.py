@@ -541,8 +541,9 @@ class ReminderLog(models.Model):
 
 def export_path(job, filename: str) -> str:
     # Under a random name in a folder that no URL serves: the file is only ever sent by the
-    # export's own page, to the person who asked for it.
-    return f"exports/{job.pk}.xlsx"
+    # export's own page, to the person who asked for it. One name per attempt: a worker that
+    # lost the job never writes over the file of the attempt that replaced it.
+    return f"exports/{job.pk}-{job.attempts}.xlsx"
 
 
 class ExportJobQuerySet(models.QuerySet):
@@ -552,9 +553,9 @@ class ExportJobQuerySet(models.QuerySet):
 
 
 class ExportJob(models.Model):
-    """A workbook built off the request by `manage.py run_exports` (records.exports): a
-    100,000-row register takes longer than anyone should wait on a page, and longer than a web
-    worker should be tied up. The page shows its progress and then offers the file."""
+    """A workbook built off the request by a task (records.exports, run by `manage.py
+    db_worker`): a 100,000-row register takes longer than anyone should wait on a page, and
+    longer than a web worker should be tied up. The page shows its progress, then the file."""
 
     class Kind(models.TextChoices):
         REGISTER = "register", _("Record register")
@@ -586,8 +587,12 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # The process building it (on this machine): a job whose process is gone has failed.
-    worker_pid = models.PositiveIntegerField(_("process"), null=True, blank=True, editable=False)
+    # Each try of a worker at building it; the try that owns the job is the one whose number is
+    # stored: a worker that lost it (killed, then retried by another) finds a newer one.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
+    # Moved by the worker at the start and with each progress report: a running job whose
+    # heartbeat is older than EXPORT_STALE_SECONDS has lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     objects = ExportJobQuerySet.as_manager()
 

@@ -8,8 +8,10 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-# Exports are built within the request: a test's database is not one another process can see.
-os.environ.setdefault("EXPORT_RUNNER", "inline")
+# Tasks (exports, e-mail, reminders) run within the request that enqueues them: a test's
+# database is not one a worker process can see (tests/records/register/test_worker.py starts
+# real workers on a database of its own).
+os.environ.setdefault("TASKS_IMMEDIATE", "true")
 
 from liaison.settings import *  # noqa: E402, F403
 
@@ -32,12 +34,4 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "liaison_cache",
     },
-}
-
-# Each task runs at once where it is enqueued (the worker's own tests start a real db_worker).
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": ["default", "exports"],
-    }
 }

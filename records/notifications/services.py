@@ -1,10 +1,13 @@
 """Notifications: who answers a problem, the organization department's users, and the in-app
 notice (with an e-mail when the user has an address)."""
 
+from functools import partial
+
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from records.models import Notification, Problem
 from unions.roles import Role
@@ -37,8 +40,9 @@ def organization_users() -> list:
 
 
 def notify(users, problem: Problem | None, kind: str, message: str) -> None:
-    """An in-app notification for each user, and an email to those with an address, sent
-    once the transaction commits (a refused step sends nothing)."""
+    """An in-app notification for each user, and an email to those with an address, handed to
+    the tasks worker once the transaction commits (a refused step sends nothing; a slow mail
+    server holds no page)."""
     unique = {user.pk: user for user in users if user is not None}.values()
     Notification.objects.bulk_create(
         Notification(recipient=user, problem=problem, kind=kind, message=message[:300])
@@ -49,6 +53,10 @@ def notify(users, problem: Problem | None, kind: str, message: str) -> None:
         subject = (
             f"[{_('Contact the grassroots, serve the workers')}] {Notification.Kind(kind).label}"
         )
-        transaction.on_commit(
-            lambda: send_mail(subject, message, None, addresses, fail_silently=True)
-        )
+        transaction.on_commit(partial(send_email.enqueue, str(subject), str(message), addresses))
+
+
+@task()
+def send_email(subject: str, message: str, addresses: list[str]) -> int:
+    """One notification's e-mail (run by the tasks worker)."""
+    return send_mail(subject, message, None, addresses, fail_silently=True)

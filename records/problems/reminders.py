@@ -6,7 +6,9 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from records.calendar import add_working_days
 from records.models import Notification, Problem
@@ -90,3 +92,10 @@ def reminders_send(*, today: datetime.date, dry_run: bool = False) -> list[tuple
                 notify(users, problem, kind, message)
                 sent.append((problem, kind, users, message))
     return sent
+
+
+@task()
+def send_todays_reminders() -> int:
+    """The daily reminders, run by the tasks worker (`manage.py send_reminders --enqueue`, which
+    the daily timer of deploy/ runs): how many were sent."""
+    return len(reminders_send(today=timezone.localdate()))

@@ -260,3 +260,22 @@ def test_a_second_head_and_a_head_without_email_are_reminded_in_the_app(
         (late.pk, Kind.OVERDUE, "olivia"),
     ]
     assert sorted(mail.outbox[0].to) == ["carol@example.org", "olivia@example.org"]
+
+
+def test_the_daily_timer_hands_the_reminders_to_the_tasks_worker(
+    send, alice, carol, olivia, department
+):
+    """`--enqueue` (the timer of deploy/) queues one task; the worker (here: the tests' immediate
+    backend) sends what the command itself would have sent, e-mail included."""
+    overdue = problem(alice, department, Problem.Status.TRANSFERRED, datetime.date(2026, 11, 20))
+
+    assert "queued" in send("--enqueue")
+
+    assert sent(Kind.OVERDUE) == [
+        (overdue.pk, Kind.OVERDUE, "carol"),
+        (overdue.pk, Kind.OVERDUE, "olivia"),
+    ]
+    assert sorted(address for m in mail.outbox for address in m.to) == [
+        "carol@example.org",
+        "olivia@example.org",
+    ]

@@ -1,19 +1,15 @@
-"""Exports built off the request (records.exports): the register's page queues a job, a process
-of its own builds it (in tests: inline), the job's page shows its progress and then the file —
-only to the person who asked. olivia is the organization department, carol a department head,
-alice and bob cadres. Today is Tuesday 2026-11-24."""
+"""Exports built off the request (records.exports): the register's page queues a job, a task
+builds it (in tests: at once, by the immediate backend), the job's page shows its progress and
+then the file — only to the person who asked. olivia is the organization department, carol a
+department head, alice and bob cadres. Today is Tuesday 2026-11-24."""
 
 import datetime
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -79,7 +75,7 @@ def test_asking_queues_a_job_builds_it_and_sends_the_user_to_its_page(login, oli
         "department": None,
     }
     assert job.filename == "record-register-2026-q4.xlsx"
-    assert Path(job.file.path).name == f"{job.pk}.xlsx"  # not the name anyone could guess
+    assert Path(job.file.path).name == f"{job.pk}-1.xlsx"  # not the name anyone could guess
     page = client.get(detail(job)).content.decode()
     assert "工作簿已生成：3 行" in page
     assert download(job) in page
@@ -159,7 +155,7 @@ def test_a_guessed_id_finds_nothing(login, olivia):
     assert client.get(reverse("records:export-detail", args=[uuid.uuid4()])).status_code == 404
 
 
-# --- The process that builds them -------------------------------------------------------------
+# --- The task that builds them -------------------------------------------------------------
 
 
 def test_a_failing_build_says_so_and_keeps_no_file(login, olivia):
@@ -175,67 +171,98 @@ def test_a_failing_build_says_so_and_keeps_no_file(login, olivia):
     assert "工作簿未能生成" in page
 
 
-def test_in_production_the_request_starts_a_process_and_does_not_build(settings, olivia):
-    settings.EXPORT_RUNNER = "process"
-    with mock.patch("records.exports.subprocess.Popen") as popen:
-        exports.launch()
-
-    (command,), options = popen.call_args
-    assert command[0] == sys.executable
-    assert command[-2:] == [str(Path(settings.BASE_DIR) / "manage.py"), "run_exports"]
-    assert options["start_new_session"] is True
+def test_the_request_only_enqueues_inside_the_transaction_that_creates_the_job(olivia):
+    with mock.patch("records.exports.build_export") as task:
+        job = exports.request_export(
+            user=olivia.user, kind=ExportJob.Kind.REGISTER, params={}, title="t", filename="f"
+        )
+    task.enqueue.assert_called_once_with(str(job.pk))
+    assert ExportJob.objects.get().status == ExportJob.Status.QUEUED
 
 
-def test_no_more_processes_than_export_workers(settings, olivia):
-    settings.EXPORT_RUNNER = "process"
-    settings.EXPORT_WORKERS = 1
-    job_of(olivia, status=ExportJob.Status.RUNNING, started_at=timezone.now())
-    job_of(olivia)
+def test_no_job_is_left_without_its_task_when_enqueueing_fails(olivia):
+    with (
+        mock.patch("records.exports.build_export") as task,
+        pytest.raises(RuntimeError),
+    ):
+        task.enqueue.side_effect = RuntimeError("the task could not be stored")
+        exports.request_export(
+            user=olivia.user, kind=ExportJob.Kind.REGISTER, params={}, title="t", filename="f"
+        )
+    assert not ExportJob.objects.exists()
 
-    with mock.patch("records.exports.subprocess.Popen") as popen:
-        exports.launch()
 
-    popen.assert_not_called()  # the running process takes the waiting job next
+def test_a_task_run_twice_builds_the_job_once(olivia):
+    job = job_of(olivia)
+    assert exports.build_export.call(str(job.pk)) == "done"
+    assert exports.build_export.call(str(job.pk)) == "not waiting"
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (ExportJob.Status.DONE, 1)
+    assert job.file.name == f"exports/{job.pk}-1.xlsx"
 
 
-def test_run_exports_builds_the_waiting_jobs_oldest_first_and_leaves_running_ones(olivia):
-    running = job_of(olivia, status=ExportJob.Status.RUNNING, started_at=timezone.now())
-    first, second = job_of(olivia), job_of(olivia)
-    order = []
+def test_a_try_that_lost_its_job_never_marks_it_done_and_keeps_no_file(olivia, settings):
+    job = job_of(olivia)
     real = exports.BUILDERS[ExportJob.Kind.REGISTER]
 
     def build(job, progress):
-        order.append(job.pk)
+        # Meanwhile the watchdog gave the job up (this worker looked dead) and failed it.
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED)
         return real(job, progress)
 
     with mock.patch.dict(exports.BUILDERS, {ExportJob.Kind.REGISTER: build}):
-        call_command("run_exports", stdout=mock.Mock())
+        assert exports.build_export.call(str(job.pk)) == "lost"
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED
+    assert not job.file
+    assert not list(Path(settings.MEDIA_ROOT, "exports").glob(f"{job.pk}-*"))
 
-    assert order == [first.pk, second.pk]
-    running.refresh_from_db()
-    assert running.status == ExportJob.Status.RUNNING
 
-
-def test_a_job_running_for_too_long_lost_its_process(settings, olivia):
-    settings.EXPORT_STALE_MINUTES = 30
-    stale = job_of(
+def running_job(olivia, *, attempts: int, quiet_for: int):
+    return job_of(
         olivia,
         status=ExportJob.Status.RUNNING,
-        started_at=timezone.now() - datetime.timedelta(minutes=31),
-    )
-    recent = job_of(
-        olivia,
-        status=ExportJob.Status.RUNNING,
-        started_at=timezone.now() - datetime.timedelta(minutes=29),
+        attempts=attempts,
+        started_at=timezone.now() - datetime.timedelta(seconds=quiet_for),
+        heartbeat_at=timezone.now() - datetime.timedelta(seconds=quiet_for),
     )
 
-    exports.fail_stale()
 
-    stale.refresh_from_db()
-    recent.refresh_from_db()
-    assert stale.status == ExportJob.Status.FAILED
-    assert "请重新" in stale.error
-    assert recent.status == ExportJob.Status.RUNNING
+def test_a_try_gone_quiet_is_tried_again_and_built(settings, olivia):
+    settings.EXPORT_STALE_SECONDS, settings.EXPORT_ATTEMPTS = 60, 2
+    job = running_job(olivia, attempts=1, quiet_for=61)
+
+    assert exports.watch_export.call(str(job.pk), 1) == "retried"
+
+    job.refresh_from_db()  # the immediate backend of the tests built the new try at once
+    assert (job.status, job.attempts) == (ExportJob.Status.DONE, 2)
+    assert job.file
+
+
+def test_the_last_try_gone_quiet_fails_in_chinese(settings, olivia):
+    settings.EXPORT_STALE_SECONDS, settings.EXPORT_ATTEMPTS = 60, 2
+    job = running_job(olivia, attempts=2, quiet_for=61)
+
+    assert exports.watch_export.call(str(job.pk), 2) == "failed"
+
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED
+    assert "请重新申请" in job.error
+    assert not job.file
+
+
+def test_a_try_still_alive_or_already_replaced_is_left_alone(settings, olivia):
+    settings.EXPORT_STALE_SECONDS = 60
+    alive = running_job(olivia, attempts=1, quiet_for=10)
+    replaced = running_job(olivia, attempts=2, quiet_for=600)
+
+    with mock.patch.object(exports, "_watch") as watch_again:
+        assert exports.watch_export.call(str(alive.pk), 1) == "alive"
+        assert exports.watch_export.call(str(replaced.pk), 1) == "finished"
+    watch_again.assert_called_once()
+    alive.refresh_from_db()
+    replaced.refresh_from_db()
+    assert alive.status == replaced.status == ExportJob.Status.RUNNING
 
 
 def test_exports_are_deleted_with_their_files_after_a_day(settings, olivia, done_job):
@@ -259,31 +286,3 @@ def test_progress_is_reported_every_few_thousand_rows_and_at_the_end():
 
     assert len(rows) == 4500
     assert seen == [2000, 4000, 4500]
-
-
-def test_a_job_whose_process_is_gone_has_failed_at_once(olivia):
-    gone = subprocess.Popen([sys.executable, "-c", "pass"])
-    gone.wait()
-    lost = job_of(
-        olivia, status=ExportJob.Status.RUNNING, started_at=timezone.now(), worker_pid=gone.pid
-    )
-    alive = job_of(
-        olivia, status=ExportJob.Status.RUNNING, started_at=timezone.now(), worker_pid=os.getpid()
-    )
-
-    exports.fail_stale()
-
-    lost.refresh_from_db()
-    alive.refresh_from_db()
-    assert lost.status == ExportJob.Status.FAILED
-    assert alive.status == ExportJob.Status.RUNNING
-
-
-def test_the_process_that_builds_a_job_is_recorded(olivia):
-    job = job_of(olivia)
-
-    exports.run_waiting()
-
-    job.refresh_from_db()
-    assert job.worker_pid == os.getpid()
-    assert job.status == ExportJob.Status.DONE

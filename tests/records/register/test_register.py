@@ -37,7 +37,7 @@ def zh(message: str) -> str:
 
 def exported(client, params):
     """Ask for the register as the page does (POST), follow to the export's page, download it.
-    (EXPORT_RUNNER is "inline" in tests: the workbook is built before the redirect.)"""
+    (Tasks run at once in tests: the workbook is built before the redirect.)"""
     response = client.post(EXPORT, params)
     assert response.status_code == 302, response.content
     page = client.get(response.url)
