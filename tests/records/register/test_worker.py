@@ -157,3 +157,26 @@ def test_a_worker_killed_on_the_last_try_leaves_a_failed_job_that_says_so(site):
 
     assert (row["status"], row["attempts"], row["file"]) == ("failed", 1, "")
     assert "请重新申请" in row["error"]
+
+
+def test_two_exports_asked_at_once_build_one_at_a_time_with_one_worker(site):
+    """The concurrency is the number of workers on the exports queue: with one, never two
+    builds at once, and both are built."""
+    folder, env = site
+    first, second = request_export(env), request_export(env)
+    running_together = 0
+    one = worker(env)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            rows = [job_row(folder, first), job_row(folder, second)]
+            statuses = [row["status"] for row in rows]
+            running_together += statuses.count("running") > 1
+            if statuses == ["done", "done"]:
+                break
+            time.sleep(0.1)
+    finally:
+        one.terminate()
+        one.wait(timeout=30)
+    assert statuses == ["done", "done"]
+    assert running_together == 0
