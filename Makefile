@@ -7,9 +7,11 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEBIAN_PACKAGES := chromium chromium-driver fonts-noto-cjk gettext
 # `make bench` only: the HTTP load generator of its load test.
 BENCH_DEBIAN_PACKAGES := wrk
+# `make prod-check` only: the production stack of deploy/, started on this machine.
+PROD_DEBIAN_PACKAGES := nginx redis-server postgresql postgresql-client
 BENCH_STAMP := $(VENV)/.bench-installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install system-packages bench-packages run test bench lint format migrations-check clean
+.PHONY: install system-packages bench-packages prod-packages prod-check run test bench lint format migrations-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +50,15 @@ system-packages:
 ## Debian packages of the benchmark (wrk; without it the load test is skipped).
 bench-packages:
 	$(call apt_install,$(BENCH_DEBIAN_PACKAGES),the load test will be skipped)
+
+## Debian packages of the production stack (nginx, Redis, PostgreSQL) for make prod-check.
+prod-packages:
+	$(call apt_install,$(PROD_DEBIAN_PACKAGES),make prod-check cannot start the stack)
+
+## make prod-check — start the stack of deploy/ here (PostgreSQL, Redis, 2 × gunicorn, the tasks
+## worker, nginx; DEBUG=false) and check it through nginx; stops all of it and drops its database.
+prod-check: install prod-packages
+	$(BIN)/python deploy/prod_check.py
 
 ## make test — the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: install system-packages
