@@ -2,11 +2,13 @@
 
 from django.conf import settings
 from django.views import i18n
+from django.views.decorators.http import require_POST
 
 from liaison.language.middleware import SESSION_KEY
 from unions.models import UserPreference
 
 
+@require_POST  # an action, as every other one here (Django's answers a GET with a redirect)
 def set_language(request):
     """Django's view (the cookie, the redirect to `next`), and for a logged-in user the choice
     kept in their session and remembered for their next login, on any browser."""
