@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "liaison.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the user's remembered choice, the cookie, else Chinese (never the browser's).
+    "liaison.language.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,8 +162,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Chinese, whatever the browser asks for (no LocaleMiddleware): a phone set to English still
-# shows the federation's Chinese UI. English msgids in the code, zh_Hans catalogue in locale/.
+# Chinese, whatever the browser asks for: a phone set to English still shows the federation's
+# Chinese UI. A user may choose English with the switch at the foot of every page (Django's
+# set_language; remembered per user, liaison/language/). English msgids in the code, zh_Hans
+# catalogue in locale/.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.compliance import urls as compliance_urls
 from liaison.home import views
+from liaison.language import views as language_views
 
 admin.site.site_header = _("Xicheng District Federation of Trade Unions · Contact the grassroots")
 admin.site.site_title = _("Contact the grassroots, serve the workers")
@@ -18,6 +19,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's set_language (django.conf.urls.i18n, same URL and name), remembering a logged-in
+    # user's choice. No language prefix in the URLs: they stay as they are.
+    path("i18n/setlang/", language_views.set_language, name="set_language"),
     path("records/", include("records.urls")),
     # The assignment desk (联系点分配), coverage, and the Excel import of the organization.
     path("assignments/", include("liaison.assignments.urls")),

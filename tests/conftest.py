@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.utils import translation
 
 from liaison.security import SessionIdleMiddleware
 from records.models import ExportJob, Notification, Problem, VisitRecord
@@ -40,6 +41,14 @@ def _frozen_today(request):
     ticking = request.node.get_closest_marker("browser") is not None
     with time_machine.travel("2026-11-24 10:00 +0800", tick=ticking):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _chinese_after_the_test():
+    """A page answered in English leaves English active in the thread (the language middleware
+    activates one per request, nothing deactivates it): the next test starts in Chinese."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

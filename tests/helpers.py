@@ -207,6 +207,8 @@ class Page:
     # department (carol), the head of another department (dave), the organization department
     # (olivia), an administrator.
     statuses: tuple[int, int, int, int, int, int, int]
+    # A page an anonymous visitor may use too: their 302 is the page's own answer, not the login.
+    open_to_anonymous: bool = False
 
 
 def none(w):
@@ -284,6 +286,8 @@ PAGES: dict[str, Page] = {
     "home": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
     "login": Page("GET", none, (200, 302, 302, 302, 302, 302, 302)),
     "logout": Page("POST", none, (LOGIN, 302, 302, 302, 302, 302, 302)),
+    # Anyone chooses the language, logged in or not (posted empty: back to the home, unchanged).
+    "set_language": Page("POST", none, (302, 302, 302, 302, 302, 302, 302), open_to_anonymous=True),
     # Lists and searches show each role its own share (tests/test_visible_to.py): 200 for all.
     "records:record-list": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
     "records:record-create": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 403)),

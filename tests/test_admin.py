@@ -27,6 +27,7 @@ from tests.factories import (
     UserFactory,
     VisitRecordFactory,
 )
+from unions.models import UserPreference
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +75,9 @@ BUILDERS = {
         kind="register", title=f"登记表{n}", filename="r.xlsx", requested_by=UserFactory()
     ),
     "unions.liaisonassignment": lambda n: LiaisonAssignmentFactory(assigned_by=UserFactory()),
+    "unions.userpreference": lambda n: UserPreference.objects.create(
+        user=UserFactory(), language="en"
+    ),
     "liaison.quarterlymeeting": build_meeting,
     "liaison.meetingdecision": lambda n: MeetingDecision.objects.create(
         meeting=build_meeting(n),

@@ -11,7 +11,14 @@ from unions.assignments.services import (
     assignment_end,
     assignment_end_check,
 )
-from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, active_q
+from unions.models import (
+    Cadre,
+    Department,
+    GrassrootsUnion,
+    LiaisonAssignment,
+    UserPreference,
+    active_q,
+)
 
 
 class HistoryReadOnlyAdmin(SimpleHistoryAdmin):
@@ -59,6 +66,15 @@ class CadreAdmin(admin.ModelAdmin):
     list_select_related = ["department", "user"]
     search_fields = ["name", "staff_number", "user__username"]
     autocomplete_fields = ["user", "department"]
+
+
+@admin.register(UserPreference)
+class UserPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    list_filter = ["language"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]
 
 
 @admin.register(GrassrootsUnion)

@@ -122,6 +122,27 @@ class Cadre(models.Model):
         return may_hold(is_leader=self.is_leader, units=units)
 
 
+class UserPreference(models.Model):
+    """What a user chose for themselves: the UI language (liaison/language/). A row only once
+    they chose; not every user is a cadre. Here, the lowest layer, so that what records writes
+    for a user (notices, e-mails) could follow it too."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preference",
+        verbose_name=_("login"),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self):
+        return str(self.user)
+
+
 class Street(models.TextChoices):
     """The 15 sub-district offices (街道) of Xicheng District."""
 
