@@ -184,6 +184,10 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
+# Behind deploy/'s nginx: a download the permission check allowed is sent by nginx from its
+# internal location over MEDIA_ROOT (an X-Accel-Redirect header, records/files.py) instead of
+# being streamed by a gunicorn worker. Off: Django sends the file itself (runserver, tests).
+MEDIA_ACCEL_REDIRECT = env.bool("MEDIA_ACCEL_REDIRECT", default=False)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
