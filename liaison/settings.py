@@ -205,6 +205,8 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# /healthz/ answers on plain HTTP too: it is asked by nginx and the monitoring on the machine.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -308,6 +310,10 @@ TASKS = {
         "QUEUES": ["default", "exports"],
     }
 }
+# /healthz/ (liaison/health): red when the task worker has not run a heartbeat for this many
+# minutes; the cache it probes is the one every process shares.
+HEALTH_WORKER_MINUTES = env.int("HEALTH_WORKER_MINUTES", default=5)
+HEALTH_CACHE_ALIAS = "default"
 EXPORT_RUNNER = env.str("EXPORT_RUNNER", default="process")
 EXPORT_WORKERS = env.int("EXPORT_WORKERS", default=1)
 EXPORT_STALE_MINUTES = env.int("EXPORT_STALE_MINUTES", default=30)

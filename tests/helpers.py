@@ -283,6 +283,8 @@ def opinion(w):
 PAGES: dict[str, Page] = {
     "home": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
     "login": Page("GET", none, (200, 302, 302, 302, 302, 302, 302)),
+    # For nginx and the monitoring: the same answer for everyone, nothing about anyone.
+    "healthz": Page("GET", none, (200, 200, 200, 200, 200, 200, 200)),
     "logout": Page("POST", none, (LOGIN, 302, 302, 302, 302, 302, 302)),
     # Lists and searches show each role its own share (tests/test_visible_to.py): 200 for all.
     "records:record-list": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
