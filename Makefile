@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 DEBIAN_PACKAGES := chromium chromium-driver fonts-noto-cjk gettext
+# deploy/'s web server: the tests check the rendered site with `nginx -t`.
+DEPLOY_DEBIAN_PACKAGES := nginx
 # `make bench` only: the HTTP load generator of its load test.
 BENCH_DEBIAN_PACKAGES := wrk
 # `make prod-check` only: the production stack of deploy/, started on this machine.
@@ -43,9 +45,9 @@ define apt_install
 	fi
 endef
 
-## Debian packages the tests use (the browser test; without them it is skipped locally).
+## Debian packages the tests use (the browser test, nginx -t of deploy/; without them those are skipped locally).
 system-packages:
-	$(call apt_install,$(DEBIAN_PACKAGES),the browser test will be skipped)
+	$(call apt_install,$(DEBIAN_PACKAGES) $(DEPLOY_DEBIAN_PACKAGES),the browser test and the nginx check will be skipped)
 
 ## Debian packages of the benchmark (wrk; without it the load test is skipped).
 bench-packages:

@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import MeetingDecision, Opinion, QuarterlyMeeting, QuarterSnapshot
+from liaison.models import (
+    MeetingDecision,
+    Opinion,
+    QuarterlyMeeting,
+    QuarterSnapshot,
+    WorkerHeartbeat,
+)
 from records.admin import HistoryReadOnlyAdmin
 
 
@@ -89,3 +95,18 @@ class QuarterSnapshotAdmin(admin.ModelAdmin):
     @admin.display(description=_("cadres"))
     def cadre_count(self, snapshot):
         return len(snapshot.rows)
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    """When the task worker last ran the health check's heartbeat (/healthz/): read only, it is
+    written by the worker."""
+
+    list_display = ["beat_at", "enqueued_at"]
+    readonly_fields = ["beat_at", "enqueued_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -254,3 +254,20 @@ class QuarterSnapshot(models.Model):
             "year": self.year,
             "quarter": self.quarter,
         }
+
+
+class WorkerHeartbeat(models.Model):
+    """The task worker's last sign of life, one row (liaison/health): the health check enqueues
+    the `heartbeat` task when none is waiting, and the worker running it writes `beat_at`. In
+    the database rather than the cache: a full cache may drop a key, and restoring a backup
+    clears it."""
+
+    enqueued_at = models.DateTimeField(_("heartbeat enqueued at"), null=True, blank=True)
+    beat_at = models.DateTimeField(_("last heartbeat at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return str(self.beat_at)

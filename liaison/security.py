@@ -11,8 +11,10 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import ngettext
+
+from liaison.errors.views import too_many_requests
 
 logger = logging.getLogger("liaison.security")
 
@@ -120,14 +122,17 @@ class RefusalLogMiddleware:
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """django-axes' answer to a locked-out login (AXES_LOCKOUT_CALLABLE): a page in Chinese
-    saying for how long, with status 429."""
-    return render(
-        request,
-        "registration/locked_out.html",
-        {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
-        status=429,
-    )
+    """django-axes' answer to a locked-out login (AXES_LOCKOUT_CALLABLE): the 429 page in
+    Chinese saying for how long, with Retry-After."""
+    minutes = settings.LOGIN_LOCKOUT_MINUTES
+    message = ngettext(
+        "Too many wrong passwords for this account from your network. Logging in is locked "
+        "for %(minutes)s minute; try again later, or ask the system administrator.",
+        "Too many wrong passwords for this account from your network. Logging in is locked "
+        "for %(minutes)s minutes; try again later, or ask the system administrator.",
+        minutes,
+    ) % {"minutes": minutes}
+    return too_many_requests(request, message, retry_after=minutes * 60)
 
 
 class ContentSecurityPolicyMiddleware:

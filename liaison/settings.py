@@ -188,6 +188,10 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
+# Behind deploy/'s nginx: a download the permission check allowed is sent by nginx from its
+# internal location over MEDIA_ROOT (an X-Accel-Redirect header, records/files.py) instead of
+# being streamed by a gunicorn worker. Off: Django sends the file itself (runserver, tests).
+MEDIA_ACCEL_REDIRECT = env.bool("MEDIA_ACCEL_REDIRECT", default=False)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -205,6 +209,8 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# /healthz/ answers on plain HTTP too: it is asked by nginx and the monitoring on the machine.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -311,6 +317,10 @@ TASKS = {
 # EXPORT_ATTEMPTS tries, then failed. Files are kept EXPORT_KEEP_HOURS.
 EXPORT_STALE_SECONDS = env.int("EXPORT_STALE_SECONDS", default=300)
 EXPORT_ATTEMPTS = env.int("EXPORT_ATTEMPTS", default=2)
+# /healthz/ (liaison/health): red when the task worker has not run a heartbeat for this many
+# minutes; the cache it probes is the one every process shares.
+HEALTH_WORKER_MINUTES = env.int("HEALTH_WORKER_MINUTES", default=5)
+HEALTH_CACHE_ALIAS = "default"
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 
 # --- Notice boards (联系基层公示牌) and the opinions workers leave through their QR code -------

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from liaison.compliance import urls as compliance_urls
+from liaison.health import views as health_views
 from liaison.home import views
 from liaison.language import views as language_views
 
@@ -33,6 +34,8 @@ urlpatterns = [
     # Notice boards, workers' opinions, and the public page of each union (/u/<token>/).
     path("", include("liaison.boards.urls")),
     path("admin/", admin.site.urls),
+    # For nginx, the monitoring and upgrades: no login, nothing about anyone.
+    path("healthz/", health_views.healthz, name="healthz"),
 ]
 
 # Error pages in Chinese, in the site's layout (the public /u/ pages in theirs).

@@ -285,6 +285,8 @@ def opinion(w):
 PAGES: dict[str, Page] = {
     "home": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
     "login": Page("GET", none, (200, 302, 302, 302, 302, 302, 302)),
+    # For nginx and the monitoring: the same answer for everyone, nothing about anyone.
+    "healthz": Page("GET", none, (200, 200, 200, 200, 200, 200, 200)),
     "logout": Page("POST", none, (LOGIN, 302, 302, 302, 302, 302, 302)),
     # Anyone chooses the language, logged in or not (posted empty: back to the home, unchanged).
     "set_language": Page("POST", none, (302, 302, 302, 302, 302, 302, 302), open_to_anonymous=True),

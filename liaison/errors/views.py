@@ -1,14 +1,24 @@
-"""The error pages (400, 403, 404, 500 and a refused CSRF token), in Chinese and in the site's
-layout: a worker who followed a QR code (/u/…) gets the public page's layout, without the staff
-menu; everyone else the site's. The 500 page renders nothing that could fail again (no database,
-no menu)."""
+"""The error pages (400, 403, 404, 429, 500, 503 and a refused CSRF token), in Chinese and in
+the site's layout: a worker who followed a QR code (/u/…) gets the public page's layout, without
+the staff menu; everyone else the site's. The 500 and 503 pages render nothing that could fail
+again (no database, no menu).
 
-from django.http import HttpResponseServerError
+503: the database went away during the request (PostgreSQL restarting, a failover, the
+connection dropped). Whatever raised it — a view, a context processor, a middleware saving the
+session — Django hands the uncaught exception to handler500, which tells that case apart and
+answers "try again shortly" with Retry-After instead of "something went wrong"."""
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.utils.translation import gettext as _
 
 PUBLIC_PREFIX = "/u/"
+# Seconds a client is asked to wait after a 503: long enough for PostgreSQL to restart.
+RETRY_AFTER_UNAVAILABLE = 30
 
 
 def _error(request, status: int, title: str, message: str):
@@ -65,5 +75,47 @@ def csrf_failure(request, reason=""):
     )
 
 
+def too_many_requests(request, message: str, *, retry_after: int):
+    """429, with the message saying what was refused and for how long (the login lockout:
+    liaison.security.lockout_response). The public opinion form answers its own 429, on the
+    form itself, so that what the worker wrote stays on the page."""
+    response = _error(request, 429, _("Too many attempts"), message)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def server_error(request):
-    return HttpResponseServerError(get_template("errors/500.html").render())
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return service_unavailable(request)
+    return _standalone(
+        request,
+        500,
+        _("Something went wrong"),
+        _(
+            "The system could not complete this request. Please try again later; if it keeps "
+            "happening, tell the system administrator the time it happened."
+        ),
+    )
+
+
+def service_unavailable(request):
+    response = _standalone(
+        request,
+        503,
+        _("Please try again shortly"),
+        _(
+            "The system cannot handle requests at the moment. Please try again in a minute; "
+            "what you were saving may need to be submitted again."
+        ),
+    )
+    response["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
+    return response
+
+
+def _standalone(request, status: int, title: str, message: str) -> HttpResponse:
+    """A page without the database: no context processors, no menu (the public layout on
+    /u/, which uses none either)."""
+    public = request.path.startswith(PUBLIC_PREFIX)
+    template = get_template("errors/public.html" if public else "errors/standalone.html")
+    context = {"status": status, "title": title, "message": message}
+    return HttpResponse(template.render(context), status=status)

@@ -3,13 +3,14 @@ workbook. The organization department exports any department; a department head 
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from records import exports
+from records.files import file_response
 from records.models import ExportJob
 from records.register.forms import RegisterForm
 from records.register.workbook import Period
@@ -107,4 +108,4 @@ def export_download(request, pk):
     job = get_object_or_404(ExportJob.objects.of(request.user), pk=pk, status=ExportJob.Status.DONE)
     if not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    return file_response(job.file, filename=job.filename)

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from records.access import get_attachment_for_user, get_own_record, get_record_for_user
 from records.calendar import WorkingCalendar
+from records.files import file_response
 from records.models import Attachment, VisitRecord
 from records.sheets import services
 from records.sheets.forms import (
@@ -262,11 +263,11 @@ def record_return(request, pk: int):
 @login_required
 def attachment_download(request, pk: int):
     attachment = get_attachment_for_user(request.user, pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not attachment.is_image,
+    return file_response(
+        attachment.file,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+        as_attachment=not attachment.is_image,
     )
 
 

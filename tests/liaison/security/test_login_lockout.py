@@ -40,7 +40,7 @@ def test_the_fifth_wrong_password_locks_the_username_from_that_address(client, a
     *_, fifth = fail(client, 5)
     assert fifth.status_code == 429
     content = fifth.content.decode()
-    assert 'data-testid="locked-out"' in content
+    assert 'data-testid="error-429"' in content
     assert "15" in content  # for how many minutes
 
 
