@@ -34,7 +34,7 @@ NGINX_PORT = 18080
 WEB_PORTS = (18001, 18002)
 REDIS_URL = "redis://127.0.0.1:6379/7"
 PG = "postgres://postgres@127.0.0.1:5432"
-HEALTH_WORKER_SECONDS = 20
+HEALTH_WORKER_SECONDS = 60  # HEALTH_WORKER_MINUTES=1 below
 
 RESULTS: list[tuple[bool, str, str]] = []
 
@@ -110,9 +110,12 @@ class Browser:
 class Stack:
     def __init__(self):
         self.folder = Path(tempfile.mkdtemp(prefix="liaison-prod-check-"))
+        self.folder.chmod(0o755)  # nginx's workers (www-data) read the uploads in it
         self.database = f"liaison_prod_check_{os.getpid()}"
         self.processes: dict[str, subprocess.Popen] = {}
         self.started_redis = False
+        self.closing = threading.Event()
+        self.worker_restarts = 0
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "liaison.settings",
@@ -126,12 +129,11 @@ class Stack:
             "CSRF_COOKIE_SECURE": "false",
             "SECURE_HSTS_SECONDS": "0",
             "MEDIA_ROOT": str(self.folder / "media"),
-            "STATIC_ROOT": str(self.folder / "static"),
             "MEDIA_ACCEL_REDIRECT": "true",
             "TRUSTED_PROXY_COUNT": "1",
             "EMAIL_URL": "consolemail://",
             "EXPORT_STALE_SECONDS": "5",
-            "HEALTH_WORKER_SECONDS": str(HEALTH_WORKER_SECONDS),
+            "HEALTH_WORKER_MINUTES": "1",
             "CONN_MAX_AGE": "60",
             "LOG_LEVEL": "WARNING",
         }
@@ -150,12 +152,15 @@ class Stack:
         return done.stdout
 
     def python(self, code: str, timeout=600) -> str:
-        return self.manage("shell", "-c", code, timeout=timeout)
+        """The last line `code` printed (logging may print before it)."""
+        lines = self.manage("shell", "-c", code, timeout=timeout).strip().splitlines()
+        return lines[-1] if lines else ""
 
-    def start(self, name, command, **kwargs) -> subprocess.Popen:
+    def start(self, name, command, extra_env=None) -> subprocess.Popen:
         log = open(self.folder / f"{name}.log", "ab")  # noqa: SIM115 — closed with the stack
+        env = {**self.env, **(extra_env or {})}
         process = subprocess.Popen(
-            command, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, **kwargs
+            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
         )
         self.processes[name] = process
         return process
@@ -210,51 +215,71 @@ class Stack:
     def application(self) -> None:
         self.manage("migrate", "--noinput")
         self.manage("collectstatic", "--noinput")
-        self.manage("seed_demo")
+        self.manage("seed_demo", "--force")  # demo people to log in as, on a scratch database
 
     def configs(self) -> Path:
-        """nginx's site and the gunicorn settings, rendered from deploy/ into the folder."""
+        """nginx's site rendered from deploy/ by deploy/render, inside a minimal nginx.conf of the
+        scratch folder (Debian's includes the site the same way, from sites-enabled)."""
         rendered = self.folder / "etc"
         subprocess.run(
             [
                 PYTHON,
-                str(BASE_DIR / "deploy" / "render.py"),
-                "--out",
+                str(BASE_DIR / "deploy" / "render"),
                 str(rendered),
-                "--app-dir",
-                str(BASE_DIR),
-                "--venv",
-                str(Path(PYTHON).parent.parent),
-                "--static-root",
-                self.env["STATIC_ROOT"],
-                "--media-root",
-                self.env["MEDIA_ROOT"],
-                "--listen",
-                str(NGINX_PORT),
-                "--web-ports",
-                ",".join(str(port) for port in WEB_PORTS),
-                "--run-dir",
-                str(self.folder),
+                f"LISTEN=127.0.0.1:{NGINX_PORT}",
+                f"LIAISON_DIR={BASE_DIR}",
+                f"MEDIA_ROOT={self.env['MEDIA_ROOT']}",
+                "WEB_SERVERS=" + ",".join(f"127.0.0.1:{port}" for port in WEB_PORTS),
             ],
             check=True,
+            capture_output=True,
         )
-        return rendered
+        main = rendered / "nginx.conf"
+        main.write_text(
+            f"pid {self.folder}/nginx.pid;\n"
+            f"error_log {self.folder}/nginx-error.log;\n"
+            "events {}\n"
+            "http {\n"
+            "    include /etc/nginx/mime.types;\n"
+            f"    access_log {self.folder}/nginx-access.log;\n"
+            f"    client_body_temp_path {self.folder}/nginx-body;\n"
+            f"    proxy_temp_path {self.folder}/nginx-proxy;\n"
+            f"    include {rendered}/nginx/liaison.conf;\n"
+            "}\n"
+        )
+        return main
 
     def web(self, port: int) -> None:
         self.start(
             f"web-{port}",
             [
                 str(Path(PYTHON).parent / "gunicorn"),
-                "liaison.wsgi",
                 "--config",
                 str(BASE_DIR / "deploy" / "gunicorn.conf.py"),
-                "--bind",
-                f"127.0.0.1:{port}",
                 "--access-logfile",
                 str(self.folder / f"access-{port}.log"),
+                "liaison.wsgi",
             ],
+            extra_env={"GUNICORN_PORT": str(port)},
         )
         wait_until(lambda: port_open(port), seconds=60)
+
+    def supervise(self) -> None:
+        """As systemd's Restart=always does for liaison-worker.service (deploy/systemd/): a worker
+        that exited on its own (db_worker stops when its database goes away) is started again
+        after RestartSec. One stopped on purpose (`stop`) is no longer in `processes`."""
+
+        def loop():
+            while not self.closing.is_set():
+                process = self.processes.get("worker")
+                if process is not None and process.poll() is not None:
+                    self.worker_restarts += 1
+                    time.sleep(5)
+                    if self.processes.get("worker") is process:
+                        self.worker()
+                time.sleep(1)
+
+        threading.Thread(target=loop, daemon=True).start()
 
     def worker(self) -> subprocess.Popen:
         return self.start(
@@ -271,14 +296,13 @@ class Stack:
             ],
         )
 
-    def nginx(self, rendered: Path) -> None:
-        config = next(rendered.glob("nginx*.conf"))
-        self.start(
-            "nginx", ["nginx", "-c", str(config), "-p", str(self.folder), "-g", "daemon off;"]
-        )
+    def nginx(self, config: Path) -> None:
+        command = ["nginx", "-c", str(config), "-e", str(self.folder / "nginx-error.log")]
+        self.start("nginx", [*command, "-g", "daemon off;"])
         wait_until(lambda: port_open(NGINX_PORT), seconds=30)
 
     def teardown(self) -> None:
+        self.closing.set()
         for name in list(self.processes):
             self.stop(name)
         if self.started_redis:
@@ -320,25 +344,21 @@ def wait_until(condition, seconds=60, every=0.2):
 FACTS = """
 import json
 from django.contrib.auth.models import User
-from liaison.demo.data import DEMO_PASSWORD
-from unions.models import Cadre
-from unions.assignments.selectors import assigned_union_ids
 from django.utils import timezone
-today = timezone.localdate()
-def cadre_with_units(exclude=()):
-    for cadre in Cadre.objects.filter(user__groups__name="机关干部").exclude(
-        user__groups__name__in=["部室负责人", "组织人事部"]
-    ).exclude(pk__in=exclude).order_by("pk"):
-        units = sorted(assigned_union_ids(cadre, today.year))
-        if units:
-            return cadre, units
-first, units = cadre_with_units()
-second, _ = cadre_with_units([first.pk])
-org = User.objects.filter(groups__name="组织人事部", is_active=True).order_by("pk").first()
+from liaison.demo.data import DEMO_PASSWORD
+from unions.assignments.selectors import assigned_union_ids
+from unions.models import Cadre
+year = timezone.localdate().year
+first = Cadre.objects.get(user__username="cadre")  # the demo's cadre
+# Another cadre of the demo (scenery, without a password): given one to log in with here.
+second = Cadre.objects.filter(user__groups__name="机关干部", department=first.department).exclude(
+    user__groups__name__in=["部室负责人", "组织人事部"]).exclude(pk=first.pk).order_by("pk").first()
+second.user.set_password(DEMO_PASSWORD)
+second.user.save()
 print(json.dumps({
     "password": DEMO_PASSWORD,
-    "cadre": first.user.username, "cadre_id": first.pk, "unit": units[0],
-    "other": second.user.username, "organization": org.username,
+    "cadre": "cadre", "cadre_id": first.pk, "unit": sorted(assigned_union_ids(first, year))[0],
+    "other": second.user.username, "organization": "org",
 }))
 """
 
@@ -471,7 +491,8 @@ def is_workbook(content: bytes) -> bool:
         return False
 
 
-def static_files(browser) -> None:
+def static_files(_browser) -> None:
+    browser = Browser()  # logged out: a logged-in person is sent on from the login page
     page = browser.get("/accounts/login/")[2].decode()
     css = re.search(r'href="(/static/[^"]+\.css)"', page)
     if not check("the login page links a stylesheet under /static/", bool(css)):
@@ -525,22 +546,31 @@ def postgres_restart(stack, facts, dates) -> None:
     stop = threading.Event()
     answers: list[tuple[int, str]] = []
     saved: list[int] = []
+    refused: list[str] = []  # the first draft not acknowledged, for the report
     lock = threading.Lock()
 
-    def client(days):
-        browser = Browser()
-        browser.login(facts["cadre"], password)
+    def client(browser, days):
         while not stop.is_set() and days:
             try:
-                status, _, body = browser.get("/", timeout=20)
+                status, response, body = browser.get("/", timeout=20)
                 with lock:
-                    answers.append((status, body.decode("utf-8", "replace")))
+                    answers.append((status, said(response, body)))
                 status, response, body = browser.post(
                     "/records/new/", filing(facts["unit"], days[-1], action="draft"), timeout=20
                 )
                 with lock:
-                    answers.append((status, body.decode("utf-8", "replace")))
+                    answers.append((status, said(response, body)))
                     found = re.search(r"/records/(\d+)/", response.headers.get("Location", ""))
+                    if status != 302 and not refused:
+                        refused.append(
+                            f"{status} {response.headers.get('Location', '')} "
+                            + " ".join(
+                                re.findall(
+                                    r"invalid-feedback[^>]*>([^<]+)",
+                                    body.decode("utf-8", "replace"),
+                                )
+                            )[:300]
+                        )
                     if status == 302 and found:
                         saved.append(int(found.group(1)))
                         days.pop()
@@ -549,7 +579,13 @@ def postgres_restart(stack, facts, dates) -> None:
                     answers.append((0, str(error)))
             time.sleep(0.05)
 
-    threads = [threading.Thread(target=client, args=(dates[i::3],)) for i in range(3)]
+    browsers = [Browser() for _ in range(3)]  # logged in before the restart begins
+    if not check("three clients log in", all(b.login(facts["cadre"], password) for b in browsers)):
+        return
+    threads = [
+        threading.Thread(target=client, args=(browser, dates[i::3]))
+        for i, browser in enumerate(browsers)
+    ]
     for thread in threads:
         thread.start()
     time.sleep(2)
@@ -565,6 +601,7 @@ def postgres_restart(stack, facts, dates) -> None:
     for thread in threads:
         thread.join(timeout=60)
     bad = [(s, text[:80]) for s, text in during if s not in (200, 302, 503)]
+    bad += [(s, "sent to log in") for s, text in during if s == 302 and "/accounts/login/" in text]
     unavailable = [text for s, text in during if s == 503]
     check(
         "during the restart: no bare 500, a Chinese 503 page",
@@ -575,6 +612,11 @@ def postgres_restart(stack, facts, dates) -> None:
     after.login(facts["cadre"], password)
     statuses = [after.get("/")[0] for _ in range(10)]
     check("after the restart no request fails", statuses == [200] * 10, str(statuses))
+    if stack.worker_restarts:
+        say(
+            f"the tasks worker exited {stack.worker_restarts} time(s) with the database and was "
+            "started again, as systemd's Restart=always does"
+        )
     known = stack.python(
         "import json; from records.models import VisitRecord; "
         f"found = VisitRecord.objects.filter(pk__in={saved!r}).values_list('pk', flat=True); "
@@ -583,8 +625,13 @@ def postgres_restart(stack, facts, dates) -> None:
     check(
         "every draft acknowledged is in the database",
         sorted(json.loads(known)) == sorted(saved) and saved,
-        f"{len(saved)} acknowledged",
+        f"{len(saved)} acknowledged" + (f"; first refused: {refused[0]}" if refused else ""),
     )
+
+
+def said(response, body: bytes) -> str:
+    """What an answer says: where a redirect leads, else the page."""
+    return response.headers.get("Location") or body.decode("utf-8", "replace")
 
 
 def worker_killed(stack, facts, password) -> None:
@@ -632,13 +679,14 @@ def main() -> int:
         for port in WEB_PORTS:
             stack.web(port)
         stack.worker()
+        stack.supervise()
         stack.nginx(rendered)
         os.environ.update(stack.env)
         sys.path.insert(0, str(BASE_DIR))
         import django  # noqa: PLC0415
 
         django.setup()
-        facts = json.loads(stack.python(FACTS).strip().splitlines()[-1])
+        facts = json.loads(stack.python(FACTS))
         run_checks(stack, facts)
     except Exception as error:  # noqa: BLE001 — reported as a failed check, then torn down
         check("the check ran to its end", False, f"{type(error).__name__}: {error}")
