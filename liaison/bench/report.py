@@ -337,6 +337,8 @@ def render(
         'make bench BENCH_ARGS="--profile"           # + pyinstrument of each page in '
         "bench/profiles/",
         'make bench BENCH_ARGS="--render-only"       # this report again from bench/results.json',
+        'make bench BENCH_ARGS="--scale 10 --db postgresql"  # ten times the data set, side by '
+        "side with N=1",
         "```",
         "",
         "`make bench` installs the `bench` extra (django-import-export, pyinstrument) and wrk "
