@@ -14,10 +14,13 @@ the marker of the same scale is reused, anything else is refused until `--rebuil
 
 import bisect
 import datetime
+import heapq
+import itertools
 import json
 import random
 import time
-from dataclasses import asdict, dataclass
+from collections import defaultdict
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -71,6 +74,23 @@ class Scale:
     problems: int
     years: int = 3
     seed: int = 7
+
+    def times(self, n: int) -> "Scale":
+        """This data set `n` times over (`--scale N`): `n` times the cadres, unions, filed
+        sheets and problems over the same years, so each cadre's own share stays the same;
+        named e.g. "district-x10" (its marker and bench database are its own)."""
+        if n < 1:
+            raise ValueError(f"a scale is a positive whole number, not {n}")
+        if n == 1:
+            return self
+        return replace(
+            self,
+            name=f"{self.name}-x{n}",
+            cadres=self.cadres * n,
+            unions=self.unions * n,
+            records=self.records * n,
+            problems=self.problems * n,
+        )
 
 
 DISTRICT = Scale("district", cadres=300, unions=3000, records=100_000, problems=20_000)
@@ -182,10 +202,10 @@ class Builder:
         self.say(f"  organization: {time.perf_counter() - timer:.1f} s")
         timer = time.perf_counter()
         held = {year: self.assignments(year, cadres, unions) for year in self.years}
-        records = self.records(cadres, unions, held)
-        self.say(f"  {len(records):,} record sheets: {time.perf_counter() - timer:.1f} s")
+        written = self.records(cadres, unions, held)
+        self.say(f"  {written:,} record sheets: {time.perf_counter() - timer:.1f} s")
         timer = time.perf_counter()
-        self.problems(records, departments, cadres)
+        self.problems(departments, cadres)
         self.say(f"  problems and their timelines: {time.perf_counter() - timer:.1f} s")
 
     def departments(self) -> dict[str, Department]:
@@ -232,10 +252,12 @@ class Builder:
         rng = self.rng
         positions = self.positions()
         seen, names = set(), []
+        # Beyond half of the names there are, a scaled office has namesakes, as real ones do.
+        distinct = len(SURNAMES) * (len(GIVEN_SINGLE) + len(GIVEN_DOUBLE)) // 2
         while len(names) < len(positions):
             given = rng.choice(GIVEN_SINGLE) if rng.random() < 0.4 else rng.choice(GIVEN_DOUBLE)
             name = (rng.choice(SURNAMES), given)
-            if name not in seen:
+            if name not in seen or len(seen) >= distinct:
                 seen.add(name)
                 names.append(name)
         unusable = make_password(None)  # the bench logs in with force_login: no passwords
@@ -330,46 +352,84 @@ class Builder:
             LiaisonAssignment.objects.bulk_create(objs, batch_size=BATCH)
         return held
 
-    def records(self, cadres, unions, held) -> list[VisitRecord]:
+    def records(self, cadres, unions, held) -> int:
         """`scale.records` filed sheets spread over the cadres (some busier than others) and
         the working days of the years up to today, one date each, never two on one date of a
         cadre, so every cadre keeps free dates to file on; and a few drafts and returned
-        sheets this year."""
+        sheets this year. Returns the number of sheets written.
+
+        Streamed, so that memory stays flat at any scale: the sheets are made day by day and
+        inserted BATCH at a time, in the order they were written, as the table fills in real
+        life (rows of one cadre spread over the table, not side by side: PostgreSQL's planner
+        reads that order). Only what the problems need of the sheets they are raised on is
+        kept (`self.problem_records`: date filed, id, cadre, union)."""
         rng = self.rng
         weights = [rng.triangular(0.5, 1.5, 1.0) for _ in cadres]
         total = sum(weights)
         counts = [int(self.scale.records * w / total) for w in weights]
         for i in range(self.scale.records - sum(counts)):
             counts[i % len(counts)] += 1
-        objs = []
-        for cadre, count in zip(cadres, counts, strict=True):
-            count = min(count, len(self.past_working) * 2 // 3)
-            for day in sorted(rng.sample(self.past_working, count)):
-                objs.append(self.record(cadre, day, held, unions, filed=True))
-            this_year = [d for d in self.past_working if d.year == self.today.year][-30:]
+        counts = [min(count, len(self.past_working) * 2 // 3) for count in counts]
+        this_year = [d for d in self.past_working if d.year == self.today.year][-30:]
+        extras = defaultdict(list)  # day -> [(cadre's index, status)]: this year's few others
+        for i in range(len(cadres)):
             for _ in range(rng.randint(0, 2)):
-                draft = self.record(cadre, rng.choice(this_year), held, unions, filed=False)
-                if rng.random() < 0.3:
-                    draft.start_date = draft.end_date = None
-                objs.append(draft)
+                extras[rng.choice(this_year)].append((i, VisitRecord.Status.DRAFT))
             if rng.random() < 0.1:
-                returned = self.record(cadre, rng.choice(this_year), held, unions, filed=True)
-                returned.status = VisitRecord.Status.RETURNED
-                returned.return_reason = rng.choice(RETURN_REASONS)
-                objs.append(returned)
-        # Problems are raised on a fifth of the filed sheets: mark them before inserting.
-        filed = [r for r in objs if r.status == VisitRecord.Status.FILED]
+                extras[rng.choice(this_year)].append((i, VisitRecord.Status.RETURNED))
+        # Problems are raised on a fifth of the filed sheets, chosen as they are made
+        # (selection sampling: each with the odds of the places left over the sheets left, so
+        # exactly `wanted` of them, any set as likely as any other); a few get a second problem.
+        filed_total = sum(counts)
         twice = self.scale.problems // 13
-        chosen = rng.sample(filed, self.scale.problems - twice)
-        self.problem_records = chosen + rng.sample(chosen, twice)
-        for record in chosen:
-            record.area_problems = True
-        # In the order they were written, as the table fills in real life: rows of one cadre
-        # are spread over the table, not side by side (PostgreSQL's planner reads that order).
-        objs.sort(key=lambda r: r.created_at)
-        with stamps_as_given(*model_fields(VisitRecord, "created_at", "updated_at")):
-            VisitRecord.objects.bulk_create(objs, batch_size=BATCH)
-        return objs
+        wanted = self.scale.problems - twice
+        chosen = []  # (filed_at, record id, cadre's index, union), once inserted
+        left = list(counts)  # sheets each cadre still has to file
+        pending = []  # (record, cadre's index, chosen), not inserted yet
+        written = 0
+
+        def insert():
+            nonlocal written
+            with stamps_as_given(*model_fields(VisitRecord, "created_at", "updated_at")):
+                VisitRecord.objects.bulk_create([r for r, _i, _c in pending], batch_size=BATCH)
+            chosen.extend((r.filed_at, r.pk, i, r.union) for r, i, c in pending if c)
+            written += len(pending)
+            pending.clear()
+
+        days_left = len(self.past_working)
+        for day in self.past_working:
+            todays = []
+            for i, cadre in enumerate(cadres):
+                # Each cadre's days: a uniform choice of `counts[i]` of the working days,
+                # made one day at a time.
+                if left[i] and rng.random() * days_left < left[i]:
+                    left[i] -= 1
+                    record = self.record(cadre, day, held, unions, filed=True)
+                    pick = rng.random() * filed_total < wanted
+                    record.area_problems = pick
+                    wanted -= pick
+                    filed_total -= 1
+                    todays.append((record, i, pick))
+            days_left -= 1
+            for i, status in extras.pop(day, []):
+                if status == VisitRecord.Status.DRAFT:
+                    record = self.record(cadres[i], day, held, unions, filed=False)
+                    if rng.random() < 0.3:
+                        record.start_date = record.end_date = None
+                else:
+                    record = self.record(cadres[i], day, held, unions, filed=True)
+                    record.status = VisitRecord.Status.RETURNED
+                    record.return_reason = rng.choice(RETURN_REASONS)
+                todays.append((record, i, False))
+            todays.sort(key=lambda entry: entry[0].created_at)
+            pending += todays
+            if len(pending) >= BATCH:
+                insert()
+        insert()
+        self.problem_records = sorted(
+            chosen + rng.sample(chosen, twice), key=lambda c: (c[0], c[1])
+        )
+        return written
 
     def record(self, cadre, day, held, unions, *, filed: bool) -> VisitRecord:
         rng = self.rng
@@ -431,20 +491,64 @@ class Builder:
         record.updated_at = record.filed_at or record.created_at
         return record
 
-    def problems(self, records, departments, cadres) -> None:
+    def problems(self, departments, cadres) -> None:
+        """A problem on each sheet of `self.problem_records` (in the order they were raised),
+        with its timeline and notifications. Streamed like the sheets: problems inserted BATCH
+        at a time; their steps and notifications, which happen later, wait in a heap by date
+        and are inserted once no problem still to come can have an earlier one (each step comes
+        after its problem was raised, and the problems come in the order they were raised)."""
         rng = self.rng
         bureau = [c for c in cadres if c.rank == Cadre.Rank.BUREAU]
         chief = {c.department_id: c.user for c in cadres if c.title in ("部长", "主任")}
         org_user = next(c.user for c in cadres if c.department.name == ORGANIZATION)
         S = Problem.Status
-        problems, timelines, notes = [], [], []
-        for record in self.problem_records:
+        batch = []  # (problem, its steps, its notifications), not inserted yet
+        steps_due, notes_due = [], []  # heaps of (moment, n, row), not inserted yet
+        order = itertools.count()
+
+        def insert(until=None):
+            """The batch of problems; then the steps and notifications dated before `until`
+            (all of them when None)."""
+            with stamps_as_given(*model_fields(Problem, "created_at", "updated_at")):
+                Problem.objects.bulk_create([p for p, _s, _n in batch], batch_size=BATCH)
+            for problem, steps, notes in batch:
+                previous = ""
+                for status, moment, action, actor, note in steps:
+                    event = ProblemEvent(
+                        problem=problem,
+                        actor=actor,
+                        at=moment,
+                        action=action,
+                        from_status=previous,
+                        to_status=status,
+                        note=note,
+                    )
+                    heapq.heappush(steps_due, (moment, next(order), event))
+                    previous = status
+                for note in notes:
+                    heapq.heappush(notes_due, (note.created_at, next(order), note))
+            batch.clear()
+
+            def due(heap):
+                rows = []
+                while heap and (until is None or heap[0][0] < until):
+                    rows.append(heapq.heappop(heap)[2])
+                return rows
+
+            with stamps_as_given(*model_fields(ProblemEvent, "at")):
+                ProblemEvent.objects.bulk_create(due(steps_due), batch_size=BATCH)
+            Notification.objects.bulk_create(due(notes_due), batch_size=BATCH)
+
+        for raised, record_id, index, union in self.problem_records:
+            if len(batch) >= BATCH:
+                insert(until=raised)
             template = rng.choice(PROBLEMS)
-            cadre_user = record.cadre.user
-            raised = record.filed_at
+            cadre = cadres[index]
+            cadre_user = cadre.user
+            notes = []
             if rng.random() < 0.45:
                 problem = Problem(
-                    record=record,
+                    record_id=record_id,
                     description=template.description,
                     category=template.category,
                     resolution=Problem.Resolution.ON_SPOT,
@@ -454,8 +558,7 @@ class Builder:
                     updated_at=raised,
                 )
                 steps = [(S.CLOSED, raised, "solve_on_spot", cadre_user, template.on_spot)]
-                problems.append(problem)
-                timelines.append(steps)
+                batch.append((problem, steps, notes))
                 continue
             department = departments[template.department]
             head = chief.get(department.pk) or org_user
@@ -480,7 +583,7 @@ class Builder:
             status, last = steps[-1][0], steps[-1][1]
             urgent = rng.random() < 0.06
             problem = Problem(
-                record=record,
+                record_id=record_id,
                 description=template.description,
                 category=template.category,
                 resolution=Problem.Resolution.TRANSFER,
@@ -493,21 +596,20 @@ class Builder:
                 answered_by=head if reached >= 3 else None,
                 feedback_on=timezone.localtime(fed_back).date() if reached >= 4 else None,
                 feedback_method=Problem.FeedbackMethod.PHONE if reached >= 4 else "",
-                feedback_by=record.cadre if reached >= 4 else None,
+                feedback_by=cadre if reached >= 4 else None,
                 satisfaction=Problem.Satisfaction.SATISFIED if reached >= 4 else "",
                 status=status,
                 created_at=raised,
                 updated_at=last,
             )
-            problems.append(problem)
-            timelines.append(steps)
+            batch.append((problem, steps, notes))
             if reached >= 1:
                 notes.append(
                     Notification(
                         recipient=head,
                         problem=problem,
                         kind=Notification.Kind.TRANSFERRED,
-                        message=f"{record.union.name}反映的问题已移交你部室，请于{deadline}前答复。",
+                        message=f"{union.name}反映的问题已移交你部室，请于{deadline}前答复。",
                         created_at=transferred,
                         read_at=accepted if reached >= 2 else None,
                     )
@@ -518,37 +620,12 @@ class Builder:
                         recipient=cadre_user,
                         problem=problem,
                         kind=Notification.Kind.ANSWERED,
-                        message=f"{department.name}已答复{record.union.name}反映的问题，请向基层反馈。",
+                        message=f"{department.name}已答复{union.name}反映的问题，请向基层反馈。",
                         created_at=answered,
                         read_at=fed_back if reached >= 4 else None,
                     )
                 )
-        order = sorted(range(len(problems)), key=lambda i: problems[i].created_at)
-        problems = [problems[i] for i in order]
-        timelines = [timelines[i] for i in order]
-        with stamps_as_given(*model_fields(Problem, "created_at", "updated_at")):
-            Problem.objects.bulk_create(problems, batch_size=BATCH)
-        events = []
-        for problem, steps in zip(problems, timelines, strict=True):
-            previous = ""
-            for status, moment, action, actor, note in steps:
-                events.append(
-                    ProblemEvent(
-                        problem=problem,
-                        actor=actor,
-                        at=moment,
-                        action=action,
-                        from_status=previous,
-                        to_status=status,
-                        note=note,
-                    )
-                )
-                previous = status
-        events.sort(key=lambda e: e.at)
-        with stamps_as_given(*model_fields(ProblemEvent, "at")):
-            ProblemEvent.objects.bulk_create(events, batch_size=BATCH)
-        notes.sort(key=lambda n: n.created_at)
-        Notification.objects.bulk_create(notes, batch_size=BATCH)
+        insert()
 
 
 def counts() -> dict[str, int]:

@@ -15,6 +15,15 @@ PAGE_TARGET_MS = {
     "inbox": 50,
     "filing": 100,
 }
+PAGE_NAMES = {
+    "dashboard": "Compliance dashboard",
+    "cadre_home": "Cadre home",
+    "cadre_home_changed": "Cadre home right after a change (nothing cached)",
+    "record_list": "Record list",
+    "ledger": "Problem ledger",
+    "inbox": "Department inbox",
+    "filing": "Filing a record (POST)",
+}
 FLOOR_RATIO = 3
 REGISTER_TIME_RATIO = 1.3
 REGISTER_PEAK_MB = 100
@@ -69,15 +78,7 @@ def targets(results: dict) -> list[tuple[str, dict[str, tuple[str, bool | None]]
                 return ("TODO " + p.get("todo", "not measured"), None)
             return (f"{p['median']:.1f} ms", p["median"] <= limit)
 
-        name = {
-            "dashboard": "Compliance dashboard",
-            "cadre_home": "Cadre home",
-            "cadre_home_changed": "Cadre home right after a change (nothing cached)",
-            "record_list": "Record list",
-            "ledger": "Problem ledger",
-            "inbox": "Department inbox",
-            "filing": "Filing a record (POST)",
-        }[key]
+        name = PAGE_NAMES[key]
         rows.append((f"{name}: median ≤ {limit} ms", per_db(median)))
 
     def floor_ratio(result):
@@ -185,13 +186,28 @@ def targets(results: dict) -> list[tuple[str, dict[str, tuple[str, bool | None]]
     return rows
 
 
-def render(results: dict, *, machine: dict, quick: bool) -> str:
+def render(
+    results: dict,
+    *,
+    machine: dict,
+    quick: bool,
+    scale: int = 1,
+    scaled: dict[int, dict] | None = None,
+) -> str:
+    """The report of `results` (the run at `scale`, normally N=1), with `scaled` — the kept
+    results of runs at N > 1 by N, each {"results": …, "machine": …} — side by side with it."""
     databases = _databases(results)
     lines = ["# Benchmarks at district scale", ""]
     if quick:
         lines += [
             "> **Quick run** (`--quick`): a tiny data set and a few repetitions, to prove the",
             "> harness works. These figures say nothing about performance.",
+            "",
+        ]
+    if scale > 1:
+        lines += [
+            f"> **No run at N=1 kept yet**: the sections below show the run at N={scale} "
+            "(`--scale`). Run `make bench` once without `--scale` for the district itself.",
             "",
         ]
     lines += [
@@ -247,6 +263,7 @@ def render(results: dict, *, machine: dict, quick: bool) -> str:
     for name, figures in targets(results):
         cells = [f"{figures[db][0]} — {_verdict(figures[db][1])}" for db in databases]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += scale_section(results if scale == 1 else {}, scaled or {}, quick=quick)
 
     quick_pages = {p["key"]: p for p in results.get("quick scale", {}).get("pages", [])}
     for db in databases:
@@ -320,6 +337,8 @@ def render(results: dict, *, machine: dict, quick: bool) -> str:
         'make bench BENCH_ARGS="--profile"           # + pyinstrument of each page in '
         "bench/profiles/",
         'make bench BENCH_ARGS="--render-only"       # this report again from bench/results.json',
+        'make bench BENCH_ARGS="--scale 10 --db postgresql"  # ten times the data set, side by '
+        "side with N=1",
         "```",
         "",
         "`make bench` installs the `bench` extra (django-import-export, pyinstrument) and wrk "
@@ -420,4 +439,203 @@ def _load_section(result: dict) -> list[str]:
         ]
         for elapsed, *sizes in soak["samples"]:
             lines.append(f"| {elapsed} | " + " | ".join(_n(v) for v in sizes) + " |")
+    return lines
+
+
+# --- Scale: N=1 and N=10 side by side (issue 14) ---------------------------------------------
+
+# What each page shows its user, as the data set grows N times over (every cadre's own share
+# stays the same: the same sheets a year, the same contact points).
+SHOWS = {
+    "dashboard": "every cadre: N × the rows",
+    "cadre_home": "one cadre's own",
+    "cadre_home_changed": "one cadre's own",
+    "record_list": "a page of 20 sheets",
+    "ledger": "a page of 30 problems",
+    "inbox": "a page of 30 problems (the department N × as big)",
+    "filing": "one sheet",
+}
+# The pages whose rows grow with N by nature; every other page shows a fixed amount, and a cost
+# that grows with the data there is a defect.
+GROWS_BY_NATURE = {"dashboard"}
+# N=10 ÷ N=1 above this on a page of a fixed amount: it grows with the data.
+FLAT_RATIO = 2.0
+# Why a page misses its target or grows at scale, and what was done (kept by hand, like NOTES).
+SCALE_NOTES = {
+    "dashboard": "It shows every cadre: at N=10, 3,000 rows, each from GROUP BY passes over "
+    "the quarter's sheets and problems, so its work grows with the data by nature, and its "
+    "target was set for the district's 300 cadres. What the code controls is the page against "
+    "its SQL floor (the same figures by hand-written SQL, measured at N=10 too: the row below); "
+    "a federation of 3,000 cadres would open it per department (its department filter) or read "
+    "the quarter's frozen snapshot.",
+    "record_list": "Until issue 14 the page counted every sheet its user may see "
+    '(`COUNT(*)` over 1,000,000 rows at N=10) to print "1,000,000 record sheets" above 20 '
+    'rows; it now counts up to 10,000 and says "more than 10,000" (`records.paging`), the '
+    "rows themselves read by the index `(start_date, id)`.",
+    "ledger": "Its count is capped like the record list's (`records.paging`); its order "
+    "(overdue first, then open, then by deadline) is made of expressions no index holds, so "
+    "choosing the first 30 still sorts every transferred problem's small row (`narrow_page` "
+    "keeps the sheets out of it): linear in the problems, not fixed yet.",
+    "inbox": "A department N times as big has N times the problems waiting: the page is 30 "
+    "of them, ordered by the index `(department, status, deadline)`, but its count is of all of "
+    "them, which is the department's real work.",
+    "cadre_home_changed": "Rebuilding one cadre's home reads only that cadre's rows by their "
+    "indexes; what it reads beside them (the generations, the calendar's overrides, the menu) "
+    "does not grow with the data.",
+}
+
+
+def _pages(result: dict) -> dict[str, dict]:
+    return {p["key"]: p for p in result.get("pages", [])}
+
+
+def _measured(result: dict) -> str:
+    """Which parts of the benchmark a run measured."""
+    parts = ["pages" if result.get("pages") else "no pages"]
+    parts.append("the dashboard's SQL floor" if result.get("floor") else "no SQL floor")
+    exports = result.get("exports")
+    parts.append("exports" if exports else "exports not measured (`--skip-exports`)")
+    load = result.get("load", {})
+    if load.get("pages"):
+        parts.append("the load test")
+    else:
+        parts.append(f"load not measured ({load.get('todo') or '`--skip-load`'})")
+    return ", ".join(parts)
+
+
+def _how_to_scale(n: int) -> list[str]:
+    return [
+        "```sh",
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/liaison \\",
+        f'  make bench BENCH_ARGS="--scale {n} --db postgresql"',
+        "# the pages only, without the exports and the load test:",
+        f'#   BENCH_ARGS="--scale {n} --db postgresql --skip-exports --skip-load"',
+        "```",
+    ]
+
+
+def scale_section(base: dict, scaled: dict[int, dict], *, quick: bool = False) -> list[str]:
+    """ "Scale: N=1 and N=10 side by side": per page and database the median at both scales,
+    the ratio, the queries at both (a difference flagged as a defect) and the target at N."""
+    if not scaled:
+        return [
+            "",
+            "## Scale: N=1 and N=10 side by side",
+            "",
+            "**No scaled run yet.** `--scale 10` builds ten times the data set (3,000 cadres, "
+            "30,000 unions, 1,000,000 filed sheets, 200,000 problems over the same three years) "
+            "in a bench database of its own (`<name>_bench_x10`; `bench/bench-x10.sqlite3` for "
+            "SQLite), measures the same pages on it, keeps the results in "
+            "`bench/results-x10.json` beside the N=1 ones and compares the two here:",
+            "",
+            *_how_to_scale(10),
+        ]
+    lines = []
+    for n, kept in sorted(scaled.items()):
+        results = kept["results"]
+        databases = list(dict.fromkeys([*_databases(base), *_databases(results)]))
+        lines += [
+            "",
+            f"## Scale: N=1 and N={n} side by side",
+            "",
+            f"The same benchmark on the {'quick' if quick else 'district'} data set (N=1) and "
+            f"on {n} times it (N={n}, `--scale {n}`, measured on "
+            f"{kept.get('machine', {}).get('date', '?')}): {n} times the cadres, unions, filed "
+            "sheets and problems over the same years, so each cadre's own share is the same. A "
+            "page that shows a fixed amount should cost about the same at both; a cost that "
+            f"grows more than {FLAT_RATIO:g} × there is a defect, and so is any change in its "
+            "number of queries.",
+            "",
+            "| data set | " + " | ".join(f"N=1 {db} | N={n} {db}" for db in databases) + " |",
+            "|---|" + "---:|" * (2 * len(databases)),
+        ]
+        for key in ("cadres", "unions", "filed records", "problems"):
+            cells = []
+            for db in databases:
+                for run in (base, results):
+                    cells.append(_n(run.get(db, {}).get("counts", {}).get(key)))
+            lines.append(f"| {key} | " + " | ".join(cells) + " |")
+        lines.append("")
+        for db in databases:
+            if db in results:
+                lines.append(f"Measured at N={n} on {db}: {_measured(results[db])}.")
+            else:
+                lines.append(f"{db} was not measured at N={n}.")
+        if not base:
+            lines += ["", "No run at N=1 is kept yet: its column stays empty."]
+        lines += [
+            "",
+            f"| page | database | shows | N=1 median ms | N={n} median ms | N={n} ÷ N=1 "
+            f"| queries N=1 | queries N={n} | target at N={n} | cost |",
+            "|---|---|---|---:|---:|---:|---:|---:|---|---|",
+        ]
+        defects, explain = [], []
+        for db in databases:
+            small, large = _pages(base.get(db, {})), _pages(results.get(db, {}))
+            for key in [k for k in PAGE_NAMES if k in small or k in large]:
+                one, big = small.get(key, {}), large.get(key, {})
+                ratio = _ratio(big.get("median"), one.get("median"))
+                queries_one, queries_big = one.get("queries"), big.get("queries")
+                queries = _n(queries_big)
+                if None not in (queries_one, queries_big) and queries_one != queries_big:
+                    queries = f"**{queries_big}: DEFECT**"
+                    defects.append(
+                        f"{PAGE_NAMES[key]} on {db}: {queries_one} queries at N=1, "
+                        f"{queries_big} at N={n}"
+                    )
+                limit = PAGE_TARGET_MS[key]
+                missed = big.get("median") is not None and big["median"] > limit
+                verdict = (
+                    f"≤ {limit} ms: {_verdict(not missed)}" if "median" in big else "not measured"
+                )
+                if ratio is None:
+                    cost = "—"
+                elif key in GROWS_BY_NATURE:
+                    cost = "grows with what it shows"
+                elif ratio > FLAT_RATIO:
+                    cost = "**grows with the data: DEFECT**"
+                    defects.append(f"{PAGE_NAMES[key]} on {db}: {ratio:.1f} × the time at N={n}")
+                else:
+                    cost = "flat"
+                if (missed or cost.startswith("**")) and key in SCALE_NOTES:
+                    explain.append(key)
+                lines.append(
+                    f"| {PAGE_NAMES[key]} | {db} | {SHOWS[key]} | {_n(one.get('median'))} "
+                    f"| {_n(big.get('median'))} | {_n(ratio, 1)} × | {_n(queries_one)} "
+                    f"| {queries} | {verdict} | {cost} |"
+                )
+            floor_one = base.get(db, {}).get("floor", {}).get("median")
+            floor_big = results.get(db, {}).get("floor", {}).get("median")
+            if floor_one is not None or floor_big is not None:
+                against = [
+                    _n(_ratio(_pages(run.get(db, {})).get("dashboard", {}).get("median"), f), 1)
+                    for run, f in ((base, floor_one), (results, floor_big))
+                ]
+                lines.append(
+                    f"| — the dashboard's SQL floor | {db} | every cadre | {_n(floor_one)} "
+                    f"| {_n(floor_big)} | {_n(_ratio(floor_big, floor_one), 1)} × | | | "
+                    f"| the page ÷ its floor: {against[0]} × at N=1, {against[1]} × at N={n} |"
+                )
+            for key, label in (
+                ("register", "— record register export (s)"),
+                ("compliance_workbook", "— compliance workbook export (s)"),
+            ):
+                e_one = base.get(db, {}).get("exports", {}).get(key, {}).get("median")
+                e_big = results.get(db, {}).get("exports", {}).get(key, {}).get("median")
+                if e_big is not None:
+                    lines.append(
+                        f"| {label} | {db} | every sheet / cadre | {_n(e_one, 2)} "
+                        f"| {_n(e_big, 2)} | {_n(_ratio(e_big, e_one), 1)} × | | | | |"
+                    )
+        lines += [""]
+        if defects:
+            lines += [f"**Defects at N={n}:**", ""] + [f"- {d}" for d in defects]
+        else:
+            lines.append(
+                f"No defect at N={n}: the same queries on every page at both scales, and no page "
+                f"of a fixed amount more than {FLAT_RATIO:g} × slower."
+            )
+        if explain:
+            lines += ["", "**Why, and what was done:**", ""]
+            lines += [f"- {PAGE_NAMES[k]}: {SCALE_NOTES[k]}" for k in dict.fromkeys(explain)]
     return lines

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from records import excel
 from records.models import Problem
+from records.paging import CappedPaginator
 from records.problems import selectors
 from records.problems import services as loop
 from records.problems.forms import (
@@ -282,8 +283,9 @@ def narrow_page(queryset, number):
     """A page of `queryset` in two steps, one query: the page's ids are chosen on the problems
     alone (ordering and filters), and only those rows are joined to their sheets, cadres and
     unions. Ordering every transferred problem joined to the 100,000 sheets read all of the
-    sheets' table for 30 rows (BENCHMARKS.md: the ledger's first page)."""
-    page = Paginator(queryset.values("pk"), PER_PAGE).get_page(number)
+    sheets' table for 30 rows (BENCHMARKS.md: the ledger's first page). The count stops at
+    records.paging.COUNT_LIMIT."""
+    page = CappedPaginator(queryset.values("pk"), PER_PAGE).get_page(number)
     page.object_list = queryset.filter(pk__in=page.object_list)
     return page
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from records.access import get_attachment_for_user, get_own_record, get_record_f
 from records.calendar import WorkingCalendar
 from records.files import file_response
 from records.models import Attachment, VisitRecord
+from records.paging import CappedPaginator
 from records.sheets import services
 from records.sheets.forms import (
     AttachmentForm,
@@ -59,7 +59,7 @@ def record_list(request):
             records = records.filter(status=data["status"])
         if data["contact_form"]:
             records = records.filter(contact_form=data["contact_form"])
-    page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

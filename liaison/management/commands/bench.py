@@ -14,6 +14,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import secrets
 import subprocess
 import sys
@@ -31,11 +32,46 @@ from liaison.bench import data, report
 DATABASES = ("sqlite", "postgresql")
 
 
+def positive_int(value: str) -> int:
+    """`--scale`'s argument: a whole number, 1 or more."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"a positive whole number, not {value!r}")
+    return int(value)
+
+
+def _suffix(*, quick: bool, scale: int, sep: str) -> str:
+    """How a bench database or results file of this data set is told apart: nothing for the
+    district, "quick" and/or "x10" otherwise (joined by `sep`)."""
+    return "".join([sep + "quick"] * quick + [f"{sep}x{scale}"] * (scale > 1))
+
+
+def postgres_name(configured: dict, *, quick: bool, scale: int) -> str:
+    """The PostgreSQL bench database: `<name>_bench`, `<name>_bench_x10`, `<name>_bench_quick`."""
+    return f"{configured['NAME']}_bench" + _suffix(quick=quick, scale=scale, sep="_")
+
+
+def results_name(*, quick: bool, scale: int) -> str:
+    """Where a run's results are kept in the bench folder: results.json for the district,
+    results-x10.json beside it for `--scale 10` (results-quick*.json for `--quick`)."""
+    return "results" + _suffix(quick=quick, scale=scale, sep="-") + ".json"
+
+
+def scaled_results(bench_dir: Path, *, quick: bool) -> dict[int, dict]:
+    """The kept results of every scaled run (N > 1) in the bench folder, by N."""
+    pattern = re.compile(r"results" + ("-quick" if quick else "") + r"-x(\d+)\.json")
+    found = {}
+    for path in bench_dir.glob("results*-x*.json"):
+        if match := pattern.fullmatch(path.name):
+            found[int(match.group(1))] = json.loads(path.read_text())
+    return found
+
+
 class Command(BaseCommand):
     help = (
         "District-scale benchmark (300 cadres, 3,000 unions, 100,000 filed records, 20,000 "
         "problems) in its own databases: bench/bench.sqlite3, and <name>_bench on PostgreSQL "
-        "when DATABASE_URL points there. Builds the data set once (minutes), reuses it after; "
+        "when DATABASE_URL points there (--scale N: N times the data set, in bench-xN.sqlite3 "
+        "and <name>_bench_xN). Builds the data set once (minutes), reuses it after; "
         "measures the pages, the dashboard's SQL floor, the exports and a load test under "
         "gunicorn + wrk; writes BENCHMARKS.md. Never touches the configured database itself."
     )
@@ -51,6 +87,15 @@ class Command(BaseCommand):
             "--quick",
             action="store_true",
             help="a tiny data set and few repetitions: proves the harness works (seconds)",
+        )
+        parser.add_argument(
+            "--scale",
+            type=positive_int,
+            default=1,
+            metavar="N",
+            help="N times the data set (cadres, unions, sheets, problems; the same years) in "
+            "bench databases of its own, its results kept beside those of N=1 and compared "
+            "with them in the report (default 1)",
         )
         parser.add_argument(
             "--build-only", action="store_true", help="build (or check) the data sets, then stop"
@@ -126,7 +171,7 @@ class Command(BaseCommand):
 
         profile_dir = Path(options["bench_dir"]) / "profiles" if options["profile"] else None
         result = worker.run(
-            scale=data.QUICK if options["quick"] else data.DISTRICT,
+            scale=(data.QUICK if options["quick"] else data.DISTRICT).times(options["scale"]),
             may_build=not options["reuse"],
             build_only=options["build_only"],
             only_count=options["only_count"],
@@ -146,14 +191,14 @@ class Command(BaseCommand):
     def orchestrate(self, options):
         bench_dir = Path(options["bench_dir"]).resolve()
         bench_dir.mkdir(parents=True, exist_ok=True)
-        saved = bench_dir / ("results-quick.json" if options["quick"] else "results.json")
+        quick, scale = options["quick"], options["scale"]
+        saved = bench_dir / results_name(quick=quick, scale=scale)
         if options["render_only"]:
-            if not saved.is_file():
+            if not saved.is_file() and not scaled_results(bench_dir, quick=quick):
                 raise CommandError(f"No results to render: {saved} (run the bench first)")
-            kept = json.loads(saved.read_text())
-            self.write_report(options, kept["results"], kept["machine"])
+            self.write_report(options, bench_dir)
             return
-        targets = self.targets(options["db"], quick=options["quick"], bench_dir=bench_dir)
+        targets = self.targets(options["db"], quick=quick, scale=scale, bench_dir=bench_dir)
         secret = secrets.token_urlsafe(50)
         results = {}
         for label, url, reset in targets:
@@ -166,25 +211,39 @@ class Command(BaseCommand):
         if not options["quick"] and not options["build_only"]:
             # The same pages on a data set a hundred times smaller: queries must not change.
             self.stdout.write(self.style.MIGRATE_HEADING("\n== query counts at quick scale"))
-            small = self.sqlite_target(bench_dir, quick=True)
+            small = self.sqlite_target(bench_dir, quick=True, scale=1)
             if options["rebuild"]:
                 small[2]()
             results["quick scale"] = self.run_worker(
                 # Seconds to build: always allowed, whatever --reuse says.
                 small[1],
-                {**options, "quick": True, "only_count": True, "reuse": False},
+                {**options, "quick": True, "scale": 1, "only_count": True, "reuse": False},
                 bench_dir,
                 secret,
             )
         if options["build_only"]:
             return
-        measured_on = machine()
-        saved.write_text(json.dumps({"results": results, "machine": measured_on}, default=str))
-        self.write_report(options, results, measured_on)
+        kept = {"results": results, "machine": machine(), "scale": scale}
+        saved.write_text(json.dumps(kept, default=str))
+        self.write_report(options, bench_dir)
 
-    def write_report(self, options, results: dict, measured_on: dict):
+    def write_report(self, options, bench_dir: Path):
+        """The report from the kept results: the N=1 run in full, each scaled run (`--scale`)
+        beside it. Without an N=1 run yet, the scaled run given fills the full sections."""
+        quick = options["quick"]
+        base = bench_dir / results_name(quick=quick, scale=1)
+        scaled = scaled_results(bench_dir, quick=quick)
+        if base.is_file():
+            kept, shown = json.loads(base.read_text()), 1
+        else:
+            shown = options["scale"] if options["scale"] in scaled else min(scaled)
+            kept = scaled[shown]
         out = Path(options["out"])
-        out.write_text(report.render(results, machine=measured_on, quick=options["quick"]))
+        out.write_text(
+            report.render(
+                kept["results"], machine=kept["machine"], quick=quick, scale=shown, scaled=scaled
+            )
+        )
         self.stdout.write(self.style.SUCCESS(f"\nWrote {out}"))
 
     def wait_quiet(self, seconds: int) -> float:
@@ -218,6 +277,8 @@ class Command(BaseCommand):
             "--soak-seconds",
             str(options["soak_seconds"]),
         ]
+        if options["scale"] > 1:
+            command += ["--scale", str(options["scale"])]
         for flag in (
             "quick",
             "build_only",
@@ -256,7 +317,7 @@ class Command(BaseCommand):
 
     # --- The bench databases --------------------------------------------------------------
 
-    def targets(self, which: str, *, quick: bool, bench_dir: Path) -> list:
+    def targets(self, which: str, *, quick: bool, scale: int, bench_dir: Path) -> list:
         """(label, DATABASE_URL, reset) for each bench database."""
         configured = settings.DATABASES["default"]
         is_postgres = configured["ENGINE"] == "django.db.backends.postgresql"
@@ -264,13 +325,13 @@ class Command(BaseCommand):
             raise CommandError("--db postgresql needs DATABASE_URL to point at PostgreSQL.")
         targets = []
         if which in ("sqlite", "all"):
-            targets.append(self.sqlite_target(bench_dir, quick=quick))
+            targets.append(self.sqlite_target(bench_dir, quick=quick, scale=scale))
         if which in ("postgresql", "all") and is_postgres:
-            targets.append(self.postgres_target(configured, quick=quick))
+            targets.append(self.postgres_target(configured, quick=quick, scale=scale))
         return targets
 
-    def sqlite_target(self, bench_dir: Path, *, quick: bool):
-        path = bench_dir / ("bench-quick.sqlite3" if quick else "bench.sqlite3")
+    def sqlite_target(self, bench_dir: Path, *, quick: bool, scale: int):
+        path = bench_dir / ("bench" + _suffix(quick=quick, scale=scale, sep="-") + ".sqlite3")
 
         def reset():
             for suffix in ("", "-journal", "-wal", "-shm"):
@@ -278,11 +339,11 @@ class Command(BaseCommand):
 
         return ("SQLite", f"sqlite:///{path}", reset)
 
-    def postgres_target(self, configured: dict, *, quick: bool):
+    def postgres_target(self, configured: dict, *, quick: bool, scale: int):
         import psycopg
         from psycopg import sql
 
-        name = f"{configured['NAME']}_bench" + ("_quick" if quick else "")
+        name = postgres_name(configured, quick=quick, scale=scale)
         params = {
             "dbname": "postgres",
             "user": configured.get("USER") or None,

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from records import paging
 from records.models import Notification, Problem, ProblemEvent
 from records.problems import services as loop
 from tests.factories import (
@@ -782,6 +783,24 @@ def test_the_ledger_puts_overdue_first_and_keeps_the_filters_for_the_export_and_
     assert list(response.context["page"])[0] == ledger_problems["overdue"]
     assert response.context["query"] == "category=wages"
     assert f"{reverse('records:ledger-export')}?category=wages" in response.content.decode()
+
+
+def test_the_ledgers_count_stops_at_the_limit_whatever_the_number_of_problems(
+    login, olivia, department, leo, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 5)
+    client = login(olivia)
+    many_problems(1, department=department, leader=leo, spread=True)
+    client.get(reverse("records:ledger"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("records:ledger"))
+    many_problems(11, department=department, leader=leo, spread=True)
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("records:ledger"))
+
+    assert response.context["page"].paginator.count == 5
+    assert "超过 5 个问题，请用筛选条件缩小范围" in response.content.decode()
 
 
 # --- The Excel export ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from records import paging
 from records.models import ContactForm, Problem, VisitRecord
 from tests.factories import (
     AttachmentFactory,
@@ -196,6 +197,41 @@ def test_the_list_costs_the_same_queries_for_1_sheet_and_for_30(
         response = client.get(LIST)
 
     assert response.context["page"].paginator.count == 30
+
+
+def test_the_count_stops_at_the_limit_so_a_long_list_costs_what_a_short_one_does(
+    login, olivia, department, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 5)
+    client = login(olivia)
+    sheets_of_many_cadres(1, department)
+    client.get(LIST)
+    with CaptureQueriesContext(connection) as one_sheet:
+        client.get(LIST)
+
+    sheets_of_many_cadres(11, department)
+    with django_assert_num_queries(len(one_sheet)) as twelve_sheets:
+        response = client.get(LIST)
+
+    paginator = response.context["page"].paginator
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (5, True, 1)
+    # The count reads one row past the limit, never the whole table.
+    (count,) = [
+        q["sql"]
+        for q in twelve_sheets.captured_queries
+        if q["sql"].startswith("SELECT COUNT(*) FROM (SELECT") and "visitrecord" in q["sql"]
+    ]
+    assert "LIMIT 6" in count
+    assert "超过 5 份记录单，请用筛选条件缩小范围" in response.content.decode()
+
+
+def test_under_the_limit_the_list_says_how_many_sheets_there_are(login, olivia, department):
+    sheets_of_many_cadres(3, department)
+
+    response = login(olivia).get(LIST)
+
+    assert response.context["page"].paginator.capped is False
+    assert "共 3 份记录单" in response.content.decode()
 
 
 def a_sheet_with(n: int, alice, olivia, carol, other_department) -> VisitRecord:
