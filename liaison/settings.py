@@ -88,6 +88,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only the compliance dashboard's rows (liaison/compliance/views.py: rows_html): thousands
+        # of rows at once (docs/decisions/0007-dashboard-rows-in-jinja2.md).
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": True},
+    },
 ]
 
 # Widgets render through the project's templates (templates/records/widgets/…).

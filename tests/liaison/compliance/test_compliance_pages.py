@@ -13,6 +13,7 @@ from django.urls import reverse
 from liaison.compliance import services
 from liaison.models import QuarterSnapshot
 from tests.factories import (
+    CadreFactory,
     GrassrootsUnionFactory,
     LiaisonAssignmentFactory,
     UserFactory,
@@ -418,3 +419,11 @@ def test_the_snapshot_is_read_only_in_the_admin(login, admin_user, olivia):
     assert response.status_code == 403
     snapshot.refresh_from_db()
     assert snapshot.year == 2026
+
+
+def test_the_rows_escape_what_people_typed_in_names(login, olivia, department):
+    """The rows are rendered by Jinja2 (rows_html): names are escaped there as everywhere."""
+    CadreFactory(name="<b>王</b>", department=department)
+    html = login(olivia).get(DASHBOARD).content.decode()
+    assert "&lt;b&gt;王&lt;/b&gt;" in html
+    assert "<b>王</b>" not in html
