@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from records.models import Notification, Problem
@@ -27,6 +28,10 @@ def notification_open(request, pk: int):
     if item.read_at is None:
         item.read_at = timezone.now()
         item.save(update_fields=["read_at"])
+    # The page to act on, as the service that wrote the notice said (a path of this site; the
+    # page itself checks who may open it).
+    if item.url and url_has_allowed_host_and_scheme(item.url, allowed_hosts=None):
+        return redirect(item.url)
     if (
         item.problem_id
         and Problem.objects.visible_to(request.user).filter(pk=item.problem_id).exists()
