@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.http import urlsafe_base64_encode
 
 from records.models import ExportJob, Notification, Problem, VisitRecord
 from tests.factories import (
@@ -283,6 +284,11 @@ def opinion(w):
     return {"pk": w.opinion.pk}
 
 
+def link_of_alice(w):
+    """A link naming alice's account with a token that is not one (the page says so)."""
+    return {"uidb64": urlsafe_base64_encode(str(w.alice.user.pk).encode()), "token": "abc-123"}
+
+
 # Columns: anonymous, owner (alice), another cadre (bob), head of alice's department (carol),
 # head of another department (dave), organization department (olivia), administrator (root: a
 # superuser without a cadre profile, whose work is the Django admin).
@@ -363,6 +369,22 @@ PAGES: dict[str, Page] = {
     # The page a board's QR code opens: anonymous by design.
     "boards:public": Page("GET", token, (200, 200, 200, 200, 200, 200, 200)),
     "boards:public-thanks": Page("GET", token, (200, 200, 200, 200, 200, 200, 200)),
+    # A user's own settings and password: every logged-in user, their own only.
+    "accounts:settings": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    "password_change": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    "password_change_done": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    # Reset and activation are for people who cannot log in: open to anyone, and a link that
+    # is not valid says so (200) to whoever opens it.
+    "password_reset": Page("GET", none, (200, 200, 200, 200, 200, 200, 200)),
+    "password_reset_done": Page("GET", none, (200, 200, 200, 200, 200, 200, 200)),
+    "password_reset_confirm": Page("GET", link_of_alice, (200, 200, 200, 200, 200, 200, 200)),
+    "password_reset_complete": Page("GET", none, (200, 200, 200, 200, 200, 200, 200)),
+    "accounts:activate": Page("GET", link_of_alice, (200, 200, 200, 200, 200, 200, 200)),
+    # The accounts still to activate, their printed links, sending them: the organization
+    # department and administrators.
+    "accounts:activation-list": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    "accounts:activation-sheet": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    "accounts:activation-send": Page("POST", none, (LOGIN, 403, 403, 403, 403, 302, 302)),
 }
 
 

@@ -143,8 +143,9 @@ class UserPreference(models.Model):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
+    # Room beyond 11 so that a wrong length gets the validator's message, not a length one.
     mobile = models.CharField(
-        _("mobile"), max_length=11, blank=True, validators=[validate_mainland_mobile]
+        _("mobile"), max_length=20, blank=True, validators=[validate_mainland_mobile]
     )
     wecom_userid = models.CharField(
         _("WeChat Work account"),
