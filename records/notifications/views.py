@@ -28,13 +28,16 @@ def notification_open(request, pk: int):
     if item.read_at is None:
         item.read_at = timezone.now()
         item.save(update_fields=["read_at"])
+    if (
+        item.problem_id
+        and not Problem.objects.visible_to(request.user).filter(pk=item.problem_id).exists()
+    ):
+        # Moved on since (transferred to another department): back to the list, not a 404.
+        return redirect("records:notifications")
     # The page to act on, as the service that wrote the notice said (a path of this site; the
     # page itself checks who may open it).
     if item.url and url_has_allowed_host_and_scheme(item.url, allowed_hosts=None):
         return redirect(item.url)
-    if (
-        item.problem_id
-        and Problem.objects.visible_to(request.user).filter(pk=item.problem_id).exists()
-    ):
+    if item.problem_id:
         return redirect("records:problem-detail", pk=item.problem_id)
     return redirect("records:notifications")
