@@ -48,3 +48,7 @@ rules.add_perm("liaison.view_every_board", sees_everything)
 # A new public link (the printed QR code stops working).
 rules.add_perm("liaison.regenerate_board_token", is_organization)
 rules.add_perm("liaison.take_up_opinion", is_contact_cadre & contacts_union_of_opinion)
+
+# Accounts created without a password: the list of those to activate, their printed links, and
+# sending the links (liaison/accounts/).
+rules.add_perm("liaison.activate_accounts", is_organization | is_admin)

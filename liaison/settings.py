@@ -332,12 +332,38 @@ HEALTH_WORKER_MINUTES = env.int("HEALTH_WORKER_MINUTES", default=5)
 HEALTH_CACHE_ALIAS = "default"
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 
+# --- Notifications beyond the bell (records/notifications/channels.py) -----------------------
+# The in-app notice is written with the change that causes it; e-mail and WeChat Work are sent
+# after by the tasks worker, each tried up to NOTIFY_ATTEMPTS times, waiting NOTIFY_RETRY_SECONDS,
+# then twice as long each time (60 s, 2 min, 4 min, 8 min). Links in them start with
+# PUBLIC_BASE_URL (below).
+NOTIFY_ATTEMPTS = env.int("NOTIFY_ATTEMPTS", default=5)
+NOTIFY_RETRY_SECONDS = env.int("NOTIFY_RETRY_SECONDS", default=60)
+# WeChat Work (企业微信) app messages, on when the corp id, the app's agent id and its secret are
+# set. The government edition (政务微信) serves the same API on the federation's own host: set
+# its address as WECOM_BASE_URL. The access token is kept in the shared cache until it expires.
+WECOM_BASE_URL = env.str("WECOM_BASE_URL", default="https://qyapi.weixin.qq.com")
+WECOM_CORP_ID = env.str("WECOM_CORP_ID", default="")
+WECOM_AGENT_ID = env.str("WECOM_AGENT_ID", default="")
+WECOM_SECRET = env.str("WECOM_SECRET", default="")
+# Whether users may enter their own WeChat Work account on their settings page (otherwise only
+# an administrator or the org import sets it).
+WECOM_USERID_EDITABLE = env.bool("WECOM_USERID_EDITABLE", default=False)
+
+# --- Accounts ----------------------------------------------------------------------------------
+# A one-time activation link (an account created without a password, e.g. by the org import)
+# works this many days, and once: setting the password spends it.
+ACTIVATION_DAYS = env.int("ACTIVATION_DAYS", default=14)
+# A password reset link (Django's PASSWORD_RESET_TIMEOUT, in seconds): a day.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)
+
 # --- Notice boards (联系基层公示牌) and the opinions workers leave through their QR code -------
 # The Organization & Personnel Department's supervision phone, printed on every board.
 SUPERVISION_PHONE = env.str("SUPERVISION_PHONE", default="")
-# Where the QR codes point. Empty: the address the board was opened at. Set it when boards are
-# printed from an address workers' phones cannot reach (an intranet name), e.g.
-# https://liaison.xcgh.example
+# The site's public address, e.g. https://liaison.xcgh.example: where the boards' QR codes
+# point, and the start of every link in an e-mail, a WeChat Work message or an activation sheet.
+# Empty: the address a page was opened at (links sent by the worker are then bare paths: set it
+# in production). Set it too when boards are printed from an intranet name phones cannot reach.
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
 # One address (a phone, or a workplace's shared network) may leave this many opinions in
 # OPINION_RATE_WINDOW seconds; counted in the database, so it holds across app processes.

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from liaison.accounts import urls as accounts_urls
 from liaison.compliance import urls as compliance_urls
 from liaison.health import views as health_views
 from liaison.home import views
@@ -20,6 +21,10 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's password change and reset, in the site's layout (templates/registration/).
+    path("accounts/", include(accounts_urls.password_urlpatterns)),
+    # A user's own settings; activation links for accounts created without a password.
+    path("accounts/", include("liaison.accounts.urls")),
     # Django's set_language (django.conf.urls.i18n, same URL and name), remembering a logged-in
     # user's choice. No language prefix in the URLs: they stay as they are.
     path("i18n/setlang/", language_views.set_language, name="set_language"),

@@ -477,7 +477,8 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    """A message in a user's in-app list (also sent by email when the user has an address)."""
+    """A message in a user's in-app list, also delivered through the channels the user chose
+    (e-mail, WeChat Work: records/notifications/channels.py)."""
 
     class Kind(models.TextChoices):
         TRANSFERRED = "transferred", _("Problem transferred to you")
@@ -488,6 +489,9 @@ class Notification(models.Model):
         DUE_SOON = "due_soon", _("Deadline soon")
         FEEDBACK_DUE = "feedback_due", _("Feedback to the grassroots due")
         REOPENED = "reopened", _("Reopened: the grassroots are unsatisfied")
+        RETURNED = "returned", _("Record sheet returned for revision")
+        OPINION = "opinion", _("New worker opinion")
+        INTEGRITY = "integrity", _("Integrity exception filed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -505,6 +509,9 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     message = models.CharField(_("message"), max_length=300)
+    # The page to act on (a path, e.g. the returned sheet's edit form): the bell list links
+    # there, e-mails and WeChat Work messages carry it after settings.PUBLIC_BASE_URL.
+    url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

@@ -29,7 +29,7 @@ from tests.factories import (
     UserFactory,
     VisitRecordFactory,
 )
-from tests.helpers import World
+from tests.helpers import FakeWeCom, World, serve_fake_wecom
 from unions.models import Cadre
 from unions.roles import Role
 
@@ -195,3 +195,24 @@ def world(alice, bob, carol, olivia, admin_user, other_department, department):
         export=export,
         meeting=QuarterlyMeetingFactory(year=2026, quarter=3),
     )
+
+
+@pytest.fixture
+def wecom(settings):
+    """WeChat Work configured against a local fake of its API (tests/helpers.py FakeWeCom), with
+    a cache that keeps the access token (the tests' default cache keeps nothing)."""
+    fake = FakeWeCom()
+    server = serve_fake_wecom(fake)
+    settings.WECOM_BASE_URL = f"http://127.0.0.1:{server.server_port}"
+    settings.WECOM_CORP_ID, settings.WECOM_SECRET = FakeWeCom.CORP_ID, FakeWeCom.SECRET
+    settings.WECOM_AGENT_ID = FakeWeCom.AGENT_ID
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"wecom-{id(fake)}",
+        },
+    }
+    yield fake
+    server.shutdown()
+    server.server_close()

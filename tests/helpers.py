@@ -2,14 +2,19 @@
 rendered form, a department of cadres with figures, and the permission matrix's world of roles."""
 
 import datetime
+import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.http import urlsafe_base64_encode
 
 from records.models import ExportJob, Notification, Problem, VisitRecord
 from tests.factories import (
@@ -279,6 +284,11 @@ def opinion(w):
     return {"pk": w.opinion.pk}
 
 
+def link_of_alice(w):
+    """A link naming alice's account with a token that is not one (the page says so)."""
+    return {"uidb64": urlsafe_base64_encode(str(w.alice.user.pk).encode()), "token": "abc-123"}
+
+
 # Columns: anonymous, owner (alice), another cadre (bob), head of alice's department (carol),
 # head of another department (dave), organization department (olivia), administrator (root: a
 # superuser without a cadre profile, whose work is the Django admin).
@@ -359,6 +369,22 @@ PAGES: dict[str, Page] = {
     # The page a board's QR code opens: anonymous by design.
     "boards:public": Page("GET", token, (200, 200, 200, 200, 200, 200, 200)),
     "boards:public-thanks": Page("GET", token, (200, 200, 200, 200, 200, 200, 200)),
+    # A user's own settings and password: every logged-in user, their own only.
+    "accounts:settings": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    "password_change": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    "password_change_done": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    # Reset and activation are for people who cannot log in: open to anyone, and a link that
+    # is not valid says so (200) to whoever opens it.
+    "password_reset": Page("GET", none, (200, 200, 200, 200, 200, 200, 200)),
+    "password_reset_done": Page("GET", none, (200, 200, 200, 200, 200, 200, 200)),
+    "password_reset_confirm": Page("GET", link_of_alice, (200, 200, 200, 200, 200, 200, 200)),
+    "password_reset_complete": Page("GET", none, (200, 200, 200, 200, 200, 200, 200)),
+    "accounts:activate": Page("GET", link_of_alice, (200, 200, 200, 200, 200, 200, 200)),
+    # The accounts still to activate, their printed links, sending them: the organization
+    # department and administrators.
+    "accounts:activation-list": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    "accounts:activation-sheet": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    "accounts:activation-send": Page("POST", none, (LOGIN, 403, 403, 403, 403, 302, 302)),
 }
 
 
@@ -408,3 +434,101 @@ def answers(world: World, perm: str, obj=None) -> dict[str, bool]:
 
 def expected(*granted) -> dict[str, bool]:
     return {persona: persona in granted for persona in PERSONAS}
+
+
+# --- A local fake of the WeChat Work API (企业微信), which checks what is sent ------------------
+
+
+class FakeWeCom:
+    """The two calls Liaison makes, answered like the real API: `gettoken` issues a new token
+    for the right corp id and secret; `message/send` takes a text message with a token issued
+    and not expired. `expire_tokens()` makes the issued ones expire (42001); `fail_sends(n)`
+    makes the next n sends fail (HTTP 500). Every request is kept in `requests`."""
+
+    CORP_ID, SECRET, AGENT_ID = "ww0123456789", "app-secret", "1000002"
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.valid_tokens: set[str] = set()
+        self.issued = 0
+        self.failures_left = 0
+        self.lock = threading.Lock()
+
+    @property
+    def token_requests(self) -> list[dict]:
+        return [r for r in self.requests if r["path"] == "/cgi-bin/gettoken"]
+
+    @property
+    def sends(self) -> list[dict]:
+        return [r for r in self.requests if r["path"] == "/cgi-bin/message/send"]
+
+    @property
+    def delivered(self) -> list[dict]:
+        """The messages the API accepted: their JSON bodies."""
+        return [r["body"] for r in self.sends if r["answer"].get("errcode") == 0]
+
+    def expire_tokens(self):
+        self.valid_tokens.clear()
+
+    def fail_sends(self, n: int):
+        self.failures_left = n
+
+    def answer(self, method: str, path: str, query: dict, body) -> tuple[int, dict]:
+        with self.lock:
+            if path == "/cgi-bin/gettoken" and method == "GET":
+                if query != {"corpid": [self.CORP_ID], "corpsecret": [self.SECRET]}:
+                    return 200, {"errcode": 40013, "errmsg": "invalid corpid"}
+                self.issued += 1
+                token = f"token-{self.issued}"
+                self.valid_tokens.add(token)
+                return 200, {"errcode": 0, "access_token": token, "expires_in": 7200}
+            if path == "/cgi-bin/message/send" and method == "POST":
+                if self.failures_left:
+                    self.failures_left -= 1
+                    return 500, {"errcode": -1, "errmsg": "system busy"}
+                if query.get("access_token", [""])[0] not in self.valid_tokens:
+                    return 200, {"errcode": 42001, "errmsg": "access_token expired"}
+                assert body["msgtype"] == "text" and body["agentid"] == int(self.AGENT_ID), body
+                assert body["touser"] and body["text"]["content"], body
+                return 200, {"errcode": 0, "errmsg": "ok", "msgid": f"m{len(self.sends)}"}
+            return 404, {"errcode": 404, "errmsg": "not found"}
+
+
+def serve_fake_wecom(fake: FakeWeCom) -> ThreadingHTTPServer:
+    """Serve `fake` on a free local port, in a thread (shut it down after)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def _handle(self, method):
+            parts = urlsplit(self.path)
+            query = parse_qs(parts.query)
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(length).decode("utf-8")) if length else None
+            status, answer = fake.answer(method, parts.path, query, body)
+            fake.requests.append(
+                {
+                    "method": method,
+                    "path": parts.path,
+                    "query": query,
+                    "body": body,
+                    "answer": answer,
+                }
+            )
+            payload = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def do_GET(self):  # http.server's names
+            self._handle("GET")
+
+        def do_POST(self):
+            self._handle("POST")
+
+        def log_message(self, *args):  # quiet
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

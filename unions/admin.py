@@ -70,10 +70,10 @@ class CadreAdmin(admin.ModelAdmin):
 
 @admin.register(UserPreference)
 class UserPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "language"]
+    list_display = ["user", "language", "wecom_userid", "notify_email", "notify_wecom"]
     list_filter = ["language"]
     list_select_related = ["user"]
-    search_fields = ["user__username"]
+    search_fields = ["user__username", "wecom_userid"]
     autocomplete_fields = ["user"]
 
 

@@ -9,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from unions.tokens import PUBLIC_TOKEN_MAX_LENGTH, new_public_token
-from unions.validators import validate_credit_code
+from unions.validators import (
+    validate_credit_code,
+    validate_mainland_mobile,
+    validate_wecom_userid,
+)
 
 YEAR_VALIDATORS = [MinValueValidator(2016), MaxValueValidator(2100)]
 
@@ -123,9 +127,11 @@ class Cadre(models.Model):
 
 
 class UserPreference(models.Model):
-    """What a user chose for themselves: the UI language (liaison/language/). A row only once
-    they chose; not every user is a cadre. Here, the lowest layer, so that what records writes
-    for a user (notices, e-mails) could follow it too."""
+    """What a user chose for themselves: the UI language (liaison/language/), how to reach them
+    (mobile, WeChat Work account) and the channels their notifications go through besides the
+    bell (records/notifications/channels.py). A row only once they chose something (or an
+    administrator or the org import set their WeChat Work account); not every user is a cadre.
+    Here, the lowest layer, so that what records writes for a user can follow it."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -133,7 +139,23 @@ class UserPreference(models.Model):
         related_name="preference",
         verbose_name=_("login"),
     )
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    # Empty: not chosen (Chinese, settings.LANGUAGE_CODE).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    # Room beyond 11 so that a wrong length gets the validator's message, not a length one.
+    mobile = models.CharField(
+        _("mobile"), max_length=20, blank=True, validators=[validate_mainland_mobile]
+    )
+    wecom_userid = models.CharField(
+        _("WeChat Work account"),
+        max_length=64,
+        blank=True,
+        validators=[validate_wecom_userid],
+        help_text=_("The member's account (userid) in the federation's WeChat Work."),
+    )
+    notify_email = models.BooleanField(_("notify by e-mail"), default=True)
+    notify_wecom = models.BooleanField(_("notify by WeChat Work"), default=True)
 
     class Meta:
         verbose_name = _("user preference")

@@ -3,6 +3,8 @@
 (3rd to 8th), the organization code (9th to 17th, with its own check character by GB 11714) and
 the code's check character (18th)."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -99,4 +101,31 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(
             _("The check character of this unified social credit code is wrong; please check it."),
             code="check",
+        )
+
+
+# A mainland China mobile number (手机号): 11 digits, the first a 1 and the second 3 to 9.
+MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def validate_mainland_mobile(value: str) -> None:
+    if not MAINLAND_MOBILE.match(value):
+        raise ValidationError(
+            _("Enter a mainland mobile number: 11 digits starting with 1, e.g. 13812345678."),
+            code="mobile",
+        )
+
+
+# A WeChat Work (企业微信) member's account (userid): letters, digits and _-.@, 1 to 64.
+WECOM_USERID = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+
+
+def validate_wecom_userid(value: str) -> None:
+    if not WECOM_USERID.match(value):
+        raise ValidationError(
+            _(
+                "A WeChat Work account is 1 to 64 letters, digits or the characters _ - . @ "
+                "(as shown in the WeChat Work address book)."
+            ),
+            code="wecom_userid",
         )

@@ -8,7 +8,6 @@ contact units this year. Anyone else gets a 404 for a single board and a 403 for
 """
 
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 import qrcode
 import qrcode.constants
@@ -24,6 +23,7 @@ from qrcode.image.svg import SvgPathImage
 
 from records.models import ContactForm, ContentArea
 from unions.assignments.selectors import assigned_union_ids
+from unions.links import absolute_url
 from unions.models import GrassrootsUnion, LiaisonAssignment, active_q
 from unions.permissions import is_contact_cadre, may
 from unions.roles import cadre_of
@@ -94,10 +94,7 @@ def get_board_union_for_user(user, pk: int, year: int) -> GrassrootsUnion:
 def public_url(request, union: GrassrootsUnion) -> str:
     """The absolute address of the union's public page: on settings.PUBLIC_BASE_URL when it is
     set (boards printed from an intranet name), else where this request came in."""
-    path = reverse("boards:public", args=[union.public_token])
-    if settings.PUBLIC_BASE_URL:
-        return urljoin(settings.PUBLIC_BASE_URL, path)
-    return request.build_absolute_uri(path)
+    return absolute_url(reverse("boards:public", args=[union.public_token]), request)
 
 
 def qr_svg(data: str) -> SafeString:

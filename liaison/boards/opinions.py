@@ -13,13 +13,17 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from liaison.models import Opinion
-from records.models import Problem, VisitRecord
+from records.models import Notification, Problem, VisitRecord
+from records.notifications.services import notify, organization_users
 from records.sheets.services import record_save
+from unions.assignments.selectors import contact_users
 from unions.models import GrassrootsUnion
 from unions.permissions import may
 from unions.roles import cadre_of
@@ -57,6 +61,7 @@ def rate_limited(address_hash: str) -> bool:
     return recent.count() >= settings.OPINION_RATE_LIMIT
 
 
+@transaction.atomic
 def opinion_submit(
     *,
     union: GrassrootsUnion,
@@ -80,6 +85,17 @@ def opinion_submit(
     )
     opinion.full_clean()
     opinion.save()
+    # The union's contact cadres act on it; a union nobody contacts this year: the
+    # organization department, so that it is never silently nobody's.
+    recipients = contact_users(union.pk, timezone.localdate().year) or organization_users()
+    notify(
+        recipients,
+        None,
+        Notification.Kind.OPINION,
+        _("A worker left an opinion for %(union)s: %(text)s")
+        % {"union": union.name, "text": Truncator(opinion.text).chars(120)},
+        url=f"{reverse('boards:opinion-list')}#opinion-{opinion.pk}",
+    )
     return opinion
 
 

@@ -1,15 +1,11 @@
 """Notifications: who answers a problem, the organization department's users, and the in-app
-notice (with an e-mail when the user has an address)."""
-
-from functools import partial
+notice — delivered too through the channels each recipient chose (channels.py)."""
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
-from django.utils.translation import gettext as _
-from django_tasks import task
+from django.urls import reverse
 
 from records.models import Notification, Problem
+from records.notifications.channels import deliveries_after_commit
 from unions.roles import Role
 
 Status = Problem.Status
@@ -39,24 +35,21 @@ def organization_users() -> list:
     )
 
 
-def notify(users, problem: Problem | None, kind: str, message: str) -> None:
-    """An in-app notification for each user, and an email to those with an address, handed to
-    the tasks worker once the transaction commits (a refused step sends nothing; a slow mail
-    server holds no page)."""
+def problem_url(problem: Problem, step: str = "") -> str:
+    """A problem's page, opened at the form of `step` (e.g. "feedback") when given."""
+    url = reverse("records:problem-detail", args=[problem.pk])
+    return f"{url}#step-{step}" if step else url
+
+
+def notify(users, problem: Problem | None, kind: str, message: str, url: str = "") -> None:
+    """An in-app notification for each user, linking to `url` (the page to act on; the
+    problem's page when not given), delivered by e-mail and WeChat Work as each recipient
+    chose once the transaction commits (a refused step sends nothing)."""
+    if not url and problem is not None:
+        url = problem_url(problem)
     unique = {user.pk: user for user in users if user is not None}.values()
-    Notification.objects.bulk_create(
-        Notification(recipient=user, problem=problem, kind=kind, message=message[:300])
+    notifications = Notification.objects.bulk_create(
+        Notification(recipient=user, problem=problem, kind=kind, message=message[:300], url=url)
         for user in unique
     )
-    addresses = [user.email for user in unique if user.email]
-    if addresses:
-        subject = (
-            f"[{_('Contact the grassroots, serve the workers')}] {Notification.Kind(kind).label}"
-        )
-        transaction.on_commit(partial(send_email.enqueue, str(subject), str(message), addresses))
-
-
-@task()
-def send_email(subject: str, message: str, addresses: list[str]) -> int:
-    """One notification's e-mail (run by the tasks worker)."""
-    return send_mail(subject, message, None, addresses, fail_silently=True)
+    deliveries_after_commit(notifications)

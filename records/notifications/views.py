@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from records.models import Notification, Problem
@@ -29,7 +30,14 @@ def notification_open(request, pk: int):
         item.save(update_fields=["read_at"])
     if (
         item.problem_id
-        and Problem.objects.visible_to(request.user).filter(pk=item.problem_id).exists()
+        and not Problem.objects.visible_to(request.user).filter(pk=item.problem_id).exists()
     ):
+        # Moved on since (transferred to another department): back to the list, not a 404.
+        return redirect("records:notifications")
+    # The page to act on, as the service that wrote the notice said (a path of this site; the
+    # page itself checks who may open it).
+    if item.url and url_has_allowed_host_and_scheme(item.url, allowed_hosts=None):
+        return redirect(item.url)
+    if item.problem_id:
         return redirect("records:problem-detail", pk=item.problem_id)
     return redirect("records:notifications")

@@ -12,7 +12,12 @@ from django_tasks import task
 
 from records.calendar import add_working_days
 from records.models import Notification, Problem
-from records.notifications.services import answerers_of, notify, organization_users
+from records.notifications.services import (
+    answerers_of,
+    notify,
+    organization_users,
+    problem_url,
+)
 from records.problems.services import WITH_A_DEPARTMENT
 
 Status = Problem.Status
@@ -89,7 +94,9 @@ def reminders_send(*, today: datetime.date, dry_run: bool = False) -> list[tuple
         with transaction.atomic():
             _log, created = ReminderLog.objects.get_or_create(problem=problem, kind=kind, day=today)
             if created:
-                notify(users, problem, kind, message)
+                # The answer waiting for feedback opens at the feedback form.
+                step = "feedback" if kind == Notification.Kind.FEEDBACK_DUE else ""
+                notify(users, problem, kind, message, url=problem_url(problem, step))
                 sent.append((problem, kind, users, message))
     return sent
 

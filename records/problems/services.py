@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 
 from records.calendar import add_working_days, is_working_day
 from records.models import Notification, Problem, ProblemEvent
-from records.notifications.services import answerers_of, notify, organization_users
+from records.notifications.services import (
+    answerers_of,
+    notify,
+    organization_users,
+    problem_url,
+)
 from records.versions import claim_version, conflict
 from unions import cache as generations
 from unions.models import Cadre, Department
@@ -249,6 +254,7 @@ def problem_answer(*, problem: Problem, user, answer: str, version: int | None =
             "grassroots."
         )
         % {"department": problem.department, "union": problem.record.union},
+        url=problem_url(problem, "feedback"),
     )
     return problem
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,10 +20,12 @@ from records.models import (
     INTEGRITY_FIELDS,
     Attachment,
     ContactForm,
+    Notification,
     Problem,
     ProblemEvent,
     VisitRecord,
 )
+from records.notifications.services import notify, organization_users
 from records.problems.services import problem_transfer
 from records.versions import claim_version
 from unions import cache as generations
@@ -265,6 +268,25 @@ def record_save(
         if file and problem.resolution == Problem.Resolution.TRANSFER:
             # Filing sends it on: to the department (and leader) chosen on the sheet.
             problem_transfer(problem=problem, user=user)
+    if file and record.has_integrity_exception:
+        # 八项规定: an exception is the organization department's to look at, not only a
+        # figure on the dashboard.
+        notify(
+            organization_users(),
+            None,
+            Notification.Kind.INTEGRITY,
+            _(
+                "%(cadre)s filed a record sheet of %(union)s (%(date)s) with an exception to the "
+                "integrity rules: %(explanation)s"
+            )
+            % {
+                "cadre": cadre.name,
+                "union": record.union,
+                "date": record.start_date,
+                "explanation": record.integrity_explanation.strip(),
+            },
+            url=reverse("records:record-detail", args=[record.pk]),
+        )
     if attachment_ids:
         Attachment.objects.filter(
             pk__in=attachment_ids, record__isnull=True, uploaded_by=user
@@ -290,6 +312,14 @@ def record_return(*, record: VisitRecord, user, reason: str) -> VisitRecord:
     record._history_user = user
     record.save(update_fields=["status", "return_reason", "version", "updated_at"])
     generations.cadres_changed(record.cadre)
+    notify(
+        [record.cadre.user],
+        None,
+        Notification.Kind.RETURNED,
+        _("Your record sheet of %(union)s (%(date)s) was returned for revision: %(reason)s")
+        % {"union": record.union, "date": record.start_date, "reason": record.return_reason},
+        url=reverse("records:record-edit", args=[record.pk]),
+    )
     return record
 
 

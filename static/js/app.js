@@ -11,4 +11,15 @@
       window.print();
     }
   });
+
+  // A link to a page's form (#step-feedback, from a notification): open that <details>.
+  function openLinkedDetails() {
+    const target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (target && target.tagName === "DETAILS") {
+      target.open = true;
+      target.scrollIntoView();
+    }
+  }
+  window.addEventListener("hashchange", openLinkedDetails);
+  document.addEventListener("DOMContentLoaded", openLinkedDetails);
 })();

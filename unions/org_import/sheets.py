@@ -12,7 +12,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from unions.models import Cadre, Department, GrassrootsUnion, Street
+from unions.models import Cadre, Department, GrassrootsUnion, Street, UserPreference
 from unions.org_import.cells import (
     choice,
     clean_fields,
@@ -36,7 +36,7 @@ from unions.org_import.workbook import (
     SheetSpec,
 )
 from unions.roles import Role
-from unions.validators import credit_code_complete
+from unions.validators import credit_code_complete, validate_wecom_userid
 
 # --- The three sheets ---------------------------------------------------------------------
 
@@ -46,7 +46,7 @@ DEPARTMENT_NAME, DEPARTMENT_ORDER, DEPARTMENT_LEAD, DEPARTMENT_UNITS = (
     "牵头部门",
     "一般干部联系单位数",
 )
-STAFF_NUMBER, CADRE_NAME, CADRE_DEPARTMENT, RANK, TITLE, PHONE, CADRE_ACTIVE = (
+STAFF_NUMBER, CADRE_NAME, CADRE_DEPARTMENT, RANK, TITLE, PHONE, CADRE_ACTIVE, WECOM = (
     "工号",
     "姓名",
     "所在部室",
@@ -54,6 +54,7 @@ STAFF_NUMBER, CADRE_NAME, CADRE_DEPARTMENT, RANK, TITLE, PHONE, CADRE_ACTIVE = (
     "职务",
     "办公电话",
     "在职",
+    "企业微信账号",
 )
 CREDIT_CODE, UNION_NAME, KIND, STREET, ADDRESS, CHAIR, UNION_PHONE, MEMBERS, UNION_ACTIVE = (
     "统一社会信用代码",
@@ -140,6 +141,15 @@ CADRES = SheetSpec(
             YES,
             choices=(YES, NO),
         ),
+        Column(
+            WECOM,
+            gettext_lazy(
+                "Optional: the cadre's account (userid) in WeChat Work, for notifications and "
+                "the activation link. Empty: unchanged."
+            ),
+            "ZhangWei",
+            text=True,
+        ),
     ),
 )
 UNIONS = SheetSpec(
@@ -222,6 +232,8 @@ class OrgPlan:
     cadres: list[tuple[Cadre, bool, str]] = field(default_factory=list)  # (obj, changed, dept)
     unions: list[tuple[GrassrootsUnion, bool]] = field(default_factory=list)
     cadres_after: dict[str, CadreAfter] = field(default_factory=dict)  # by upper staff number
+    # WeChat Work accounts to set, by upper staff number (kept in the login's UserPreference).
+    wecom_userids: dict[str, str] = field(default_factory=dict)
     unions_after: dict[str, UnionAfter] = field(default_factory=dict)  # by credit code
     # Keys of rows that are reported already: a reference to them is not reported again.
     refused_keys: set[str] = field(default_factory=set)
@@ -250,6 +262,11 @@ class OrgPlan:
                 login.groups.add(cadre_group)
                 cadre.user = login
             _save(cadre, changed, counts[SHEET_CADRES])
+            userid = self.wecom_userids.get(cadre.staff_number.upper())
+            if userid:
+                UserPreference.objects.update_or_create(
+                    user_id=cadre.user_id, defaults={"wecom_userid": userid}
+                )
         for union, changed in self.unions:
             _save(union, changed, counts[SHEET_UNIONS])
         # The contact-point sheet finds what was just created by these keys.
@@ -360,6 +377,11 @@ def _plan_cadres(plan: OrgPlan, rows: list[Row], department_names: set[str]) -> 
     taken = set(
         get_user_model().objects.filter(username__in=usernames).values_list("username", flat=True)
     )
+    wecom_userids = dict(
+        UserPreference.objects.filter(user__cadre__in=existing.values()).values_list(
+            "user_id", "wecom_userid"
+        )
+    )
     seen: dict[str, int] = {}
     for row in rows:
         number = required(row, STAFF_NUMBER).upper()
@@ -420,6 +442,14 @@ def _plan_cadres(plan: OrgPlan, rows: list[Row], department_names: set[str]) -> 
         )
         if cadre.pk is not None and cadre.department.name != department_name:
             changed = True
+        if userid := row.get(WECOM):
+            try:
+                validate_wecom_userid(userid)
+            except ValidationError as error:
+                row.error(WECOM, " ".join(error.messages), "invalid")
+            else:
+                plan.wecom_userids[number] = userid
+                changed = changed or wecom_userids.get(cadre.user_id) != userid
         plan.cadres.append((cadre, changed, department_name))
         plan.cadres_after[number] = CadreAfter(
             number, cadre.name, cadre.active, cadre.is_leader, cadre.pk

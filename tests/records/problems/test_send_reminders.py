@@ -85,9 +85,10 @@ def test_an_overdue_problem_goes_to_the_department_heads_and_the_organization_de
         (late.pk, Kind.OVERDUE, "carol"),
         (late.pk, Kind.OVERDUE, "olivia"),
     ]
-    assert len(mail.outbox) == 1
-    assert sorted(mail.outbox[0].to) == ["carol@example.org", "olivia@example.org"]
+    # An e-mail to each, with the link to the problem.
+    assert sorted(m.to for m in mail.outbox) == [["carol@example.org"], ["olivia@example.org"]]
     assert "2026-11-23" in mail.outbox[0].body
+    assert f"/records/problems/{late.pk}/" in mail.outbox[0].body
     assert f"overdue\t#{late.pk}\t" in output
     assert "1 reminders sent." in output
 
@@ -174,7 +175,7 @@ def test_running_twice_on_the_same_day_sends_once(send, alice, carol, olivia, de
             (answered.pk, Kind.FEEDBACK_DUE, "alice"),
         ]
     )
-    assert len(mail.outbox) == 3
+    assert len(mail.outbox) == 4  # one per recipient: carol twice, olivia, alice
     assert ReminderLog.objects.count() == 3
 
 
@@ -189,7 +190,7 @@ def test_the_next_day_they_are_sent_again(send, alice, carol, olivia, department
 
     assert Notification.objects.filter(problem=late, recipient=carol.user).count() == 2
     assert Notification.objects.filter(problem=answered, recipient=alice.user).count() == 2
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 6  # each day: carol and olivia (overdue), alice (feedback)
     assert sorted(ReminderLog.objects.values_list("problem_id", "day")) == sorted(
         [
             (late.pk, datetime.date(2026, 11, 24)),
@@ -259,7 +260,10 @@ def test_a_second_head_and_a_head_without_email_are_reminded_in_the_app(
         (late.pk, Kind.OVERDUE, "carol"),
         (late.pk, Kind.OVERDUE, "olivia"),
     ]
-    assert sorted(mail.outbox[0].to) == ["carol@example.org", "olivia@example.org"]
+    assert sorted(address for m in mail.outbox for address in m.to) == [
+        "carol@example.org",
+        "olivia@example.org",
+    ]
 
 
 def test_the_daily_timer_hands_the_reminders_to_the_tasks_worker(
