@@ -38,4 +38,3 @@ CACHES = {
 
 # /healthz/ probes a cache that keeps what it is given: the default one here is a dummy.
 HEALTH_CACHE_ALIAS = "database"
-

@@ -2,7 +2,7 @@
 Forms clean values; the rules of filing are in records.sheets.services."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.forms import inlineformset_factory
@@ -54,6 +54,22 @@ def sniff_content_type(head: bytes) -> str | None:
 # The longest text each box of the record sheet and of a problem takes. The model's fields are
 # TextFields without a limit (the database keeps any length); the page refuses more, said by
 # the field, and the browser stops typing at it.
+
+
+# The fields a sheet needs to be filed (a draft saves without them): each carries a mark,
+# explained at the top of the form. The union is needed even by a draft (its own mark).
+FILING_REQUIRED = (
+    "start_date",
+    "days",
+    "contact_form",
+    "content_areas",
+    "questions_prepared",
+    *INTEGRITY_FIELDS,
+)
+
+
+def to_file(name: str) -> Field:
+    return Field(name, wrapper_class="filing-required")
 
 
 class VisitRecordForm(forms.ModelForm):
@@ -108,6 +124,11 @@ class VisitRecordForm(forms.ModelForm):
         self.fields["union"].widget.choices = self._union_choices(set(my_union_ids))
         self.fields["contact_form"].choices = ContactForm.choices
         limit_text(self, RECORD_TEXT_LIMITS)
+        # The page's order, which the error summary follows.
+        self.order_fields(
+            ["version", "union", "start_date", "end_date", "days", "contact_form", "content_areas"]
+        )
+        self.fields["questions_prepared"].help_text = _("Not needed for a phone or WeChat contact.")
         # A draft may be incomplete: filing (records.services) says what is missing.
         for name in ("contact_form", "days", "workers_met"):
             self.fields[name].required = False
@@ -135,17 +156,17 @@ class VisitRecordForm(forms.ModelForm):
                 _("The contact"),
                 "union",
                 Div(
-                    Div("start_date", css_class="col-6"),
+                    Div(to_file("start_date"), css_class="col-6"),
                     Div("end_date", css_class="col-6"),
                     css_class="row g-2",
                 ),
-                "days",
-                "contact_form",
-                "content_areas",
+                to_file("days"),
+                to_file("contact_form"),
+                to_file("content_areas"),
             ),
             Fieldset(
                 _("Before and during the contact"),
-                "questions_prepared",
+                to_file("questions_prepared"),
                 "people_met",
                 "workers_met",
                 "needs_and_opinions",
@@ -162,7 +183,7 @@ class VisitRecordForm(forms.ModelForm):
                         _("No transport, no gifts, no banquets from the grassroots."),
                     )
                 ),
-                *INTEGRITY_FIELDS,
+                *(to_file(name) for name in INTEGRITY_FIELDS),
                 "integrity_explanation",
             ),
         )
@@ -201,6 +222,9 @@ class VisitRecordForm(forms.ModelForm):
         # Said here, on the end date: otherwise the model's check constraint answers first,
         # with its own name ("record_end_not_before_start") as the whole message.
         start, end = cleaned_data.get("start_date"), cleaned_data.get("end_date")
+        if start and end is None and "end_date" not in self.errors:
+            # A one-day contact gives its start date only.
+            cleaned_data["end_date"] = end = start
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
         return cleaned_data

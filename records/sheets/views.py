@@ -124,13 +124,18 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
             pending += services.attachments_store_pending(
                 checked_files=uploads.cleaned_data["files"], user=request.user
             )
-        if form.is_valid() and formset.is_valid() and uploads_valid:
-            problem_forms = [
-                f
-                for f in formset.forms
-                if f not in formset.deleted_forms and (f.instance.pk or f.has_changed())
-            ]
-            to_file = request.POST.get("action") == "file"
+        to_file = request.POST.get("action") == "file"
+        form_valid, formset_valid = form.is_valid(), formset.is_valid()
+        problem_forms = [
+            f
+            for f in formset.forms
+            if f not in formset.deleted_forms and (f.instance.pk or f.has_changed())
+        ]
+        if to_file and not (form_valid and formset_valid and uploads_valid):
+            # One answer lists every error: the filing rules too, not only what the form
+            # itself refused (a missing union used to hide every other rule).
+            _add_filing_errors(form, problem_forms)
+        if form_valid and formset_valid and uploads_valid:
             try:
                 services.record_save(
                     record=form.instance,
@@ -176,6 +181,7 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
             "record": record,
             "form": form,
             "formset": formset,
+            "errors": _error_summary(form, formset, uploads) if form.is_bound else [],
             "uploads": uploads,
             "pending": pending,
             "pending_ids": ",".join(str(a.pk) for a in pending),
@@ -190,6 +196,49 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
         },
         status=status,
     )
+
+
+def _add_filing_errors(form, problem_forms) -> None:
+    """The filing rules' errors on the fields the form has not already refused."""
+    for field, errors in services.record_filing_errors(form.instance).items():
+        if field not in form.errors:
+            form.add_error(field if field in form.fields else None, errors)
+    for problem_form in problem_forms:
+        for field, errors in services.problem_filing_errors(problem_form.instance).items():
+            if field not in problem_form.errors:
+                problem_form.add_error(field, errors)
+
+
+def _field_anchor(bound_field) -> str:
+    """The id a link to a field goes to: its input, or the first choice of a group."""
+    return bound_field.id_for_label or f"{bound_field.auto_id}_0"
+
+
+def _error_summary(form, formset, uploads) -> list[dict]:
+    """Every error of a refused sheet, in the page's order, each with the field it links to."""
+    items = [{"message": error, "anchor": ""} for error in form.non_field_errors()]
+    for field in form:
+        items += [
+            {"label": field.label, "message": error, "anchor": _field_anchor(field)}
+            for error in field.errors
+        ]
+    for number, problem in enumerate(formset, start=1):
+        items += [{"message": error, "anchor": ""} for error in problem.non_field_errors()]
+        for field in problem:
+            items += [
+                {
+                    "label": f"{_('Problem %(n)s') % {'n': number}} · {field.label}",
+                    "message": error,
+                    "anchor": _field_anchor(field),
+                }
+                for error in field.errors
+            ]
+    items += [{"message": error, "anchor": ""} for error in formset.non_form_errors()]
+    items += [
+        {"label": uploads["files"].label, "message": error, "anchor": "id_attach-files"}
+        for error in uploads["files"].errors
+    ]
+    return items
 
 
 def _detail_context(request, record: VisitRecord, return_form=None) -> dict:

@@ -43,6 +43,21 @@
     }, 250));
   });
 
+  /* A refused sheet: the summary of every error is read out first; each of its links moves
+     the focus to the field itself (not only the scroll position). */
+  const summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      const link = event.target.closest("a[href^='#']");
+      const field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      field.scrollIntoView({ block: "center" });
+      field.focus();
+    });
+  }
+
   const addButton = document.getElementById("add-problem");
   if (addButton) {
     const total = document.getElementById("id_problems-TOTAL_FORMS");
