@@ -129,6 +129,13 @@ class VisitRecordForm(forms.ModelForm):
             ["version", "union", "start_date", "end_date", "days", "contact_form", "content_areas"]
         )
         self.fields["questions_prepared"].help_text = _("Not needed for a phone or WeChat contact.")
+        self.fields["end_date"].help_text = _(
+            "Follows the start date: change it only for a contact over several days."
+        )
+        self.fields["days"].help_text = _(
+            "Proposed from the working days of the dates and the days you have already filed "
+            "on them; in half-day steps; a phone or WeChat contact may count 0."
+        )
         # A draft may be incomplete: filing (records.services) says what is missing.
         for name in ("contact_form", "days", "workers_met"):
             self.fields[name].required = False
@@ -141,6 +148,9 @@ class VisitRecordForm(forms.ModelForm):
                 required=False,
                 widget=forms.RadioSelect,
             )
+        if not self.is_bound and not self.instance.workers_met:
+            # Counts start empty: a 0 would only be cleared again.
+            self.initial["workers_met"] = None
         if self.instance.pk:
             self.initial["version"] = self.instance.version
             self.initial["content_areas"] = [str(a) for a in self.instance.content_areas]
@@ -208,11 +218,6 @@ class VisitRecordForm(forms.ModelForm):
 
     def clean_content_areas(self):
         return [ContentArea(value) for value in self.cleaned_data["content_areas"]]
-
-    def clean_days(self):
-        days = self.cleaned_data.get("days")
-        # An empty box on a draft keeps the default; filing checks the days against the dates.
-        return days if days is not None else VisitRecord._meta.get_field("days").default
 
     def clean_workers_met(self):
         return self.cleaned_data.get("workers_met") or 0

@@ -137,9 +137,11 @@ def record_filing_errors(record: VisitRecord) -> dict[str, list[str]]:
             add("end_date", _("The end date cannot be before the start date."))
         elif end > today:
             add("end_date", _("A contact in the future cannot be filed yet; save it as a draft."))
-        else:
+        elif record.days is not None:
             for message in _days_errors(record, record.start_date, end):
                 add("days", message)
+    if record.days is None:
+        add("days", required)
     if not any(getattr(record, name) for name in CONTENT_AREA_FIELDS.values()):
         add("content_areas", _("Choose at least one content area."))
     # Only a phone or WeChat contact goes without questions prepared: until the form of
@@ -302,7 +304,7 @@ def record_return(*, record: VisitRecord, user, reason: str) -> VisitRecord:
 
 def zero_days_reason(record: VisitRecord) -> str:
     """Why a filed sheet counts 0 days, for the sheet to say so; '' when it counts days."""
-    if record.days or not (record.start_date and record.end_date):
+    if record.days is None or record.days or not (record.start_date and record.end_date):
         return ""
     if record.contact_form == ContactForm.REMOTE:
         return _("A phone or WeChat contact: 0 working days counted.")

@@ -13,7 +13,7 @@ from records.access import get_attachment_for_user, get_own_record, get_record_f
 from records.calendar import WorkingCalendar
 from records.files import file_response
 from records.models import Attachment, VisitRecord
-from records.sheets import services
+from records.sheets import selectors, services
 from records.sheets.forms import (
     AttachmentForm,
     ProblemFormSet,
@@ -182,6 +182,9 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
             "form": form,
             "formset": formset,
             "errors": _error_summary(form, formset, uploads) if form.is_bound else [],
+            "days_planner": selectors.days_planner(
+                record.cadre, today=timezone.localdate(), record=record
+            ),
             "uploads": uploads,
             "pending": pending,
             "pending_ids": ",".join(str(a.pk) for a in pending),

@@ -58,6 +58,76 @@
     });
   }
 
+  /* The dates and the days. The end date follows the start date until the cadre changes it
+     (a one-day contact gives one date). The days are proposed from the span's working days,
+     capped so that no date holds more than 1 day with what the cadre already filed on it
+     (the data comes with the page: records.sheets.selectors.days_planner); a phone or WeChat
+     contact is proposed 0. Once the cadre types days, they stay; filing checks them again. */
+  const start = document.getElementById("id_start_date");
+  const end = document.getElementById("id_end_date");
+  const days = document.getElementById("id_days");
+  const plannerData = document.getElementById("days-planner");
+  if (start && end && days && plannerData) {
+    const planner = JSON.parse(plannerData.textContent);
+    const rest = new Set(planner.rest);
+    const work = new Set(planner.work);
+    let endFollows = !end.value || end.value === start.value;
+    let proposed = days.value === "" ? "" : null; // null: the cadre's own number, kept
+
+    const parse = (value) => {
+      const [y, m, d] = value.split("-").map(Number);
+      return new Date(Date.UTC(y, m - 1, d));
+    };
+    const iso = (date) => date.toISOString().slice(0, 10);
+    const isWorking = function (key, date) {
+      if (planner.all_days || work.has(key)) return true;
+      const weekday = date.getUTCDay();
+      return weekday !== 0 && weekday !== 6 && !rest.has(key);
+    };
+
+    function proposal() {
+      if (!start.value) return "";
+      const last = end.value || start.value;
+      if (last < start.value) return "";
+      const remote = document.querySelector('input[name="contact_form"][value="remote"]:checked');
+      if (remote) return "0";
+      let working = 0;
+      let room = 1;
+      for (let date = parse(start.value); iso(date) <= last; date.setUTCDate(date.getUTCDate() + 1)) {
+        const key = iso(date);
+        if (!isWorking(key, date)) continue;
+        working += 1;
+        room = Math.min(room, Math.max(0, 1 - (planner.filed[key] || 0)));
+        if (working > 366) return "";
+      }
+      // Spread evenly over the working days, in half-day steps, at most 1 a date.
+      const most = Math.floor(working * room * 2 + 1e-9) / 2;
+      return String(Math.min(working, most));
+    }
+
+    function propose() {
+      if (proposed === null) return;
+      proposed = proposal();
+      days.value = proposed;
+    }
+
+    start.addEventListener("input", function () {
+      if (endFollows) end.value = start.value;
+      propose();
+    });
+    end.addEventListener("input", function () {
+      endFollows = false;
+      propose();
+    });
+    days.addEventListener("input", function () {
+      proposed = days.value === "" ? "" : null;
+    });
+    document.querySelectorAll('input[name="contact_form"]').forEach(function (radio) {
+      radio.addEventListener("change", propose);
+    });
+    propose();
+  }
+
   const addButton = document.getElementById("add-problem");
   if (addButton) {
     const total = document.getElementById("id_problems-TOTAL_FORMS");

@@ -67,6 +67,7 @@ def test_an_empty_sheet_lists_every_rule_it_breaks_in_one_answer(as_alice):
     assert errors(response) == {
         "union": ["这个字段是必填项。"],
         "start_date": [required],
+        "days": [required],
         "contact_form": [required],
         "content_areas": [zh("Choose at least one content area.")],
         "questions_prepared": [
