@@ -72,6 +72,19 @@ def to_file(name: str) -> Field:
     return Field(name, wrapper_class="filing-required")
 
 
+class PickableTextarea(forms.Textarea):
+    """A text box with the cadre's last entries under it, as chips: one tap fills it in
+    (record_form.js)."""
+
+    template_name = "records/widgets/pickable_textarea.html"
+    recent: list[str] = []
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["recent"] = self.recent
+        return context
+
+
 class VisitRecordForm(forms.ModelForm):
     content_areas = forms.MultipleChoiceField(
         label=_("Content areas"),
@@ -117,8 +130,12 @@ class VisitRecordForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, my_union_ids=(), **kwargs):
+    def __init__(self, *args, my_union_ids=(), recent_texts=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, texts in (recent_texts or {}).items():
+            widget = PickableTextarea(attrs=self.fields[name].widget.attrs)
+            widget.recent = texts
+            self.fields[name].widget = widget
         self.fields["union"].queryset = GrassrootsUnion.objects.active()
         self.fields["union"].widget = UnionSelect()
         self.fields["union"].widget.choices = self._union_choices(set(my_union_ids))

@@ -60,3 +60,24 @@ def days_planner(cadre: Cadre, *, today: datetime.date, record: VisitRecord | No
         "work": work,
         "filed": filed,
     }
+
+
+# Texts a cadre writes again and again: offered back from their own last sheets.
+REPEATED_TEXTS = ("people_met", "policies_publicised")
+RECENT_TEXTS = 5
+RECENT_SHEETS = 30  # read to find them: enough for 5 distinct texts of a cadre's usual
+
+
+def recent_texts(cadre: Cadre, *, exclude: VisitRecord | None = None) -> dict[str, list[str]]:
+    """The cadre's last distinct entries of each repeated text, newest first, from their own
+    sheets only (drafts too: what they typed is theirs), in one query."""
+    sheets = VisitRecord.objects.filter(cadre=cadre).order_by("-updated_at", "-pk")
+    if exclude is not None and exclude.pk:
+        sheets = sheets.exclude(pk=exclude.pk)
+    found: dict[str, list[str]] = {name: [] for name in REPEATED_TEXTS}
+    for row in sheets.values_list(*REPEATED_TEXTS)[:RECENT_SHEETS]:
+        for name, text in zip(REPEATED_TEXTS, row, strict=True):
+            text = text.strip()
+            if text and text not in found[name] and len(found[name]) < RECENT_TEXTS:
+                found[name].append(text)
+    return found

@@ -101,10 +101,13 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
     the chosen files included (they are stored at once, pending, and carried by id)."""
     year = (record.start_date or timezone.localdate()).year
     my_union_ids = assigned_union_ids(record.cadre, year)
+    recent_texts = selectors.recent_texts(record.cadre, exclude=record)
     pending: list[Attachment] = []
     status = 400 if request.method == "POST" else 200
     if request.method == "POST":
-        form = VisitRecordForm(request.POST, instance=record, my_union_ids=my_union_ids)
+        form = VisitRecordForm(
+            request.POST, instance=record, my_union_ids=my_union_ids, recent_texts=recent_texts
+        )
         formset = ProblemFormSet(
             request.POST,
             instance=record,
@@ -169,7 +172,12 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
                     messages.success(request, _("The draft is saved."))
                 return redirect("records:record-detail", pk=record.pk)
     else:
-        form = VisitRecordForm(instance=record, initial=initial, my_union_ids=my_union_ids)
+        form = VisitRecordForm(
+            instance=record,
+            initial=initial,
+            my_union_ids=my_union_ids,
+            recent_texts=recent_texts,
+        )
         formset = ProblemFormSet(
             instance=record, prefix="problems", queryset=services.editable_problems(record)
         )
@@ -240,6 +248,11 @@ def _error_summary(form, formset, uploads) -> list[dict]:
     items += [
         {"label": uploads["files"].label, "message": error, "anchor": "id_attach-files"}
         for error in uploads["files"].errors
+    ]
+    # The hidden list of kept files: only a forged page gets it wrong, still said.
+    items += [
+        {"message": error, "anchor": ""}
+        for error in [*uploads.non_field_errors(), *uploads["pending"].errors]
     ]
     return items
 

@@ -128,6 +128,18 @@
     propose();
   }
 
+  /* A chip of the cadre's last entries fills its text box: the text itself when the box is
+     empty, on a new line after what is there otherwise. */
+  document.addEventListener("click", function (event) {
+    const chip = event.target.closest(".recent-text");
+    if (!chip) return;
+    const box = document.getElementById(chip.closest(".recent-texts").dataset.for);
+    const text = chip.dataset.text;
+    if (box.value.includes(text)) return;
+    box.value = box.value.trim() ? box.value.replace(/\s+$/, "") + "\n" + text : text;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+
   const addButton = document.getElementById("add-problem");
   if (addButton) {
     const total = document.getElementById("id_problems-TOTAL_FORMS");

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 TODAY = D(2026, 11, 24)
 # The new sheet's page: session, user, roles, cadre, the cadre's units and their names, the
 # days planner's two (calendar overrides, filed days), the bell's count, the problem form's
-# departments and leaders.
-FORM_PAGE_QUERIES = 11
+# departments and leaders, and the cadre's last texts.
+FORM_PAGE_QUERIES = 12
 
 
 @pytest.fixture
