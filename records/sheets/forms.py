@@ -206,8 +206,12 @@ class VisitRecordForm(forms.ModelForm):
                 # does not read template tags in a Python string, so that text stayed English.
                 HTML(
                     format_html(
-                        '<p class="small text-muted">{}</p>',
+                        '<p class="small text-muted">{}</p>'
+                        # One tap answers the three (record_form.js); each stays a choice.
+                        '<button type="button" class="btn btn-outline-success w-100 mb-2 '
+                        'd-none" id="integrity-all-declined">{}</button>',
                         _("No transport, no gifts, no banquets from the grassroots."),
+                        _("I declined all three"),
                     )
                 ),
                 *(to_file(name) for name in INTEGRITY_FIELDS),
@@ -224,13 +228,11 @@ class VisitRecordForm(forms.ModelForm):
             .order_by("name")
             .values_list("pk", "name")
         )
-        choices = [("", _("— choose a grassroots union —"))]
-        if mine:
-            choices.append((_("My contact units"), mine))
+        choices = list(mine)
         if chosen and str(chosen).isdigit() and int(chosen) not in my_union_ids:
             other = GrassrootsUnion.objects.filter(pk=chosen).values_list("pk", "name").first()
             if other:
-                choices.append((_("Other grassroots unions (not assigned to me)"), [other]))
+                choices.append(other)
         return choices
 
     def clean_content_areas(self):

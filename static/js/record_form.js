@@ -1,5 +1,6 @@
-/* The record sheet: find any union by typing, and add or remove problem rows.
-   Plain JavaScript, no library; the page works without it (own units only, one problem row). */
+/* The record sheet: find any union by typing, the dates and the proposed days, the cadre's last
+   texts, the error summary, problem rows. Plain JavaScript, no library; the page works
+   without it (own units only, no proposal, one problem row). */
 (function () {
   "use strict";
 
@@ -11,16 +12,26 @@
   document.querySelectorAll(".union-picker").forEach(function (picker) {
     const input = picker.querySelector(".union-search");
     const results = picker.querySelector(".union-results");
-    const select = picker.querySelector("select");
+    const chips = picker.querySelector(".union-chips");
     const url = picker.dataset.searchUrl;
 
+    /* A union found by the search joins the chips, chosen. */
     function choose(item) {
-      let option = select.querySelector('option[value="' + item.id + '"]');
-      if (!option) {
-        option = new Option(item.name + "（" + item.street + "）", item.id);
-        select.appendChild(option);
+      let radio = chips.querySelector('input[value="' + item.id + '"]');
+      if (!radio) {
+        radio = document.createElement("input");
+        radio.type = "radio";
+        radio.className = "btn-check";
+        radio.name = picker.dataset.name;
+        radio.value = String(item.id);
+        radio.id = picker.dataset.id + "_" + chips.querySelectorAll("input").length;
+        const label = document.createElement("label");
+        label.className = "btn btn-outline-primary union-chip";
+        label.htmlFor = radio.id;
+        label.textContent = item.name + "（" + item.street + "）";
+        chips.append(radio, label);
       }
-      select.value = String(item.id);
+      radio.checked = true;
       results.replaceChildren();
       input.value = "";
     }
@@ -140,6 +151,19 @@
     box.dispatchEvent(new Event("input", { bubbles: true }));
   });
 
+  /* Integrity: one tap answers "declined" to the three questions (shown only with script). */
+  const allDeclined = document.getElementById("integrity-all-declined");
+  if (allDeclined) {
+    allDeclined.classList.remove("d-none");
+    allDeclined.addEventListener("click", function () {
+      ["transport_accepted", "gifts_accepted", "banquet_accepted"].forEach(function (name) {
+        const radio = document.querySelector('input[name="' + name + '"][value="False"]');
+        radio.checked = true;
+        radio.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+    });
+  }
+
   const addButton = document.getElementById("add-problem");
   if (addButton) {
     const total = document.getElementById("id_problems-TOTAL_FORMS");
@@ -156,7 +180,9 @@
       list.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
       sync();
-      list.lastElementChild.querySelector("textarea, input, select").focus();
+      syncResolution(list.lastElementChild);
+      // The cursor in its description: the first thing to type (hidden inputs come first).
+      list.lastElementChild.querySelector("textarea").focus();
     });
   }
 

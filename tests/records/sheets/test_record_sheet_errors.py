@@ -183,6 +183,4 @@ def test_the_fields_a_filed_sheet_needs_carry_a_mark_but_not_the_html_required(a
     }
     assert marked == set(FILING_REQUIRED)
     assert "备案时必填" in response.content.decode()
-    required = {attrs.get("name") for tag, attrs in page if "required" in attrs}
-    # Only the union, which even a draft needs.
-    assert required == {"union"}
+    assert [attrs for _, attrs in page if "required" in attrs] == []
