@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from records.access import get_attachment_for_user, get_own_record, get_record_for_user
 from records.calendar import WorkingCalendar
 from records.files import file_response
-from records.models import Attachment, VisitRecord
+from records.models import Attachment, Problem, VisitRecord
 from records.sheets import selectors, services
 from records.sheets.forms import (
     AttachmentForm,
@@ -275,12 +275,20 @@ def _detail_context(request, record: VisitRecord, return_form=None) -> dict:
             ]
         changes.append({"entry": entry, "fields": fields})
         previous = entry
+    problems = list(record.problems.select_related("department", "leader"))
+    for problem in problems:
+        problem.record = record  # the permission reads its cadre: no query per problem
+        # Answered and waiting for this user's feedback to the grassroots: the sheet links
+        # straight to that form.
+        problem.feedback_due = problem.status == Problem.Status.ANSWERED and may(
+            user, "records.feedback_problem", problem
+        )
     calendar_estimate = []
     if record.start_date and record.end_date and record.end_date >= record.start_date:
         calendar_estimate = WorkingCalendar(record.start_date, record.end_date).estimated_years()
     return {
         "record": record,
-        "problems": record.problems.select_related("department", "leader"),
+        "problems": problems,
         "attachments": record.attachments.all(),
         "history": list(reversed(changes)),
         "can_edit": may(user, "records.change_visitrecord", record),
