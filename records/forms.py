@@ -31,11 +31,20 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class UnionSelect(forms.Select):
-    """Renders only the choices it is given (the cadre's own units and the chosen union):
-    the field itself accepts any active union, found by the search box above it."""
+class UnionSelect(forms.widgets.ChoiceWidget):
+    """The union as one tap: the choices it is given (the cadre's own units and the chosen
+    union) as radio chips, and a search box that adds any other active union as a chip
+    (record_form.js) — the field itself accepts any active union. A ChoiceWidget, not a
+    RadioSelect, so that crispy-forms renders this template instead of its radio list."""
 
+    input_type = "radio"
     template_name = "records/widgets/union_select.html"
+    option_template_name = "django/forms/widgets/radio_option.html"
+    use_fieldset = True
+
+    def id_for_label(self, id_, index=None):
+        # A link to the field (the error summary) goes to the first chip.
+        return f"{id_}_0" if id_ and index is None else super().id_for_label(id_, index)
 
 
 def version_field() -> forms.IntegerField:

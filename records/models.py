@@ -101,11 +101,14 @@ class VisitRecord(models.Model):
     # Dates may be empty on a draft (a sheet prepared before the contact); filing needs them.
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # Empty on a draft whose days nobody has given yet (the sheet proposes them from the
+    # dates); filing needs them.
     days = models.DecimalField(
         _("working days"),
         max_digits=4,
         decimal_places=1,
-        default=Decimal("0.5"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0")), validate_half_days],
         help_text=_("In half-day steps; a phone or WeChat contact may count 0."),
     )

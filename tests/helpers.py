@@ -156,6 +156,23 @@ def form_values(response) -> dict[str, list[str]]:
     return parser.values
 
 
+class Tags(HTMLParser):
+    """Every start tag of a page, as (tag, attributes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+
+def tags(response) -> list[tuple[str, dict]]:
+    parser = Tags()
+    parser.feed(response.content.decode())
+    return parser.tags
+
+
 def build_cadres(n: int, department, other_department):
     """`n` cadres, each with two units, sheets this quarter and last, and problems."""
     for i in range(n):

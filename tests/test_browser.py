@@ -59,10 +59,8 @@ def test_a_cadre_files_a_record_on_a_phone_and_sees_the_days_at_home(
 
     # The unit's own button opens a sheet for it.
     tap(browser, find(browser, "main a[href*='?union=']"))
-    wait.until(EC.presence_of_element_located((By.ID, "id_union")))
-    assert Select(browser.find_element(By.ID, "id_union")).first_selected_option.text.startswith(
-        "北京天桥百货商场工会"
-    )
+    wait.until(EC.presence_of_element_located((By.ID, "id_union_0")))
+    assert find(browser, "input[name=union]:checked").get_attribute("value") == str(union.pk)
     days = browser.find_element(By.ID, "id_days")
     days.clear()
     days.send_keys("1")

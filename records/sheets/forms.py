@@ -2,7 +2,7 @@
 Forms clean values; the rules of filing are in records.sheets.services."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.forms import inlineformset_factory
@@ -56,6 +56,35 @@ def sniff_content_type(head: bytes) -> str | None:
 # the field, and the browser stops typing at it.
 
 
+# The fields a sheet needs to be filed (a draft saves without them): each carries a mark,
+# explained at the top of the form. The union is needed even by a draft (its own mark).
+FILING_REQUIRED = (
+    "start_date",
+    "days",
+    "contact_form",
+    "content_areas",
+    "questions_prepared",
+    *INTEGRITY_FIELDS,
+)
+
+
+def to_file(name: str) -> Field:
+    return Field(name, wrapper_class="filing-required")
+
+
+class PickableTextarea(forms.Textarea):
+    """A text box with the cadre's last entries under it, as chips: one tap fills it in
+    (record_form.js)."""
+
+    template_name = "records/widgets/pickable_textarea.html"
+    recent: list[str] = []
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["recent"] = self.recent
+        return context
+
+
 class VisitRecordForm(forms.ModelForm):
     content_areas = forms.MultipleChoiceField(
         label=_("Content areas"),
@@ -101,13 +130,29 @@ class VisitRecordForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, my_union_ids=(), **kwargs):
+    def __init__(self, *args, my_union_ids=(), recent_texts=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, texts in (recent_texts or {}).items():
+            widget = PickableTextarea(attrs=self.fields[name].widget.attrs)
+            widget.recent = texts
+            self.fields[name].widget = widget
         self.fields["union"].queryset = GrassrootsUnion.objects.active()
         self.fields["union"].widget = UnionSelect()
         self.fields["union"].widget.choices = self._union_choices(set(my_union_ids))
         self.fields["contact_form"].choices = ContactForm.choices
         limit_text(self, RECORD_TEXT_LIMITS)
+        # The page's order, which the error summary follows.
+        self.order_fields(
+            ["version", "union", "start_date", "end_date", "days", "contact_form", "content_areas"]
+        )
+        self.fields["questions_prepared"].help_text = _("Not needed for a phone or WeChat contact.")
+        self.fields["end_date"].help_text = _(
+            "Follows the start date: change it only for a contact over several days."
+        )
+        self.fields["days"].help_text = _(
+            "Proposed from the working days of the dates and the days you have already filed "
+            "on them; in half-day steps; a phone or WeChat contact may count 0."
+        )
         # A draft may be incomplete: filing (records.services) says what is missing.
         for name in ("contact_form", "days", "workers_met"):
             self.fields[name].required = False
@@ -120,6 +165,9 @@ class VisitRecordForm(forms.ModelForm):
                 required=False,
                 widget=forms.RadioSelect,
             )
+        if not self.is_bound and not self.instance.workers_met:
+            # Counts start empty: a 0 would only be cleared again.
+            self.initial["workers_met"] = None
         if self.instance.pk:
             self.initial["version"] = self.instance.version
             self.initial["content_areas"] = [str(a) for a in self.instance.content_areas]
@@ -135,17 +183,17 @@ class VisitRecordForm(forms.ModelForm):
                 _("The contact"),
                 "union",
                 Div(
-                    Div("start_date", css_class="col-6"),
+                    Div(to_file("start_date"), css_class="col-6"),
                     Div("end_date", css_class="col-6"),
                     css_class="row g-2",
                 ),
-                "days",
-                "contact_form",
-                "content_areas",
+                to_file("days"),
+                to_file("contact_form"),
+                to_file("content_areas"),
             ),
             Fieldset(
                 _("Before and during the contact"),
-                "questions_prepared",
+                to_file("questions_prepared"),
                 "people_met",
                 "workers_met",
                 "needs_and_opinions",
@@ -158,11 +206,15 @@ class VisitRecordForm(forms.ModelForm):
                 # does not read template tags in a Python string, so that text stayed English.
                 HTML(
                     format_html(
-                        '<p class="small text-muted">{}</p>',
+                        '<p class="small text-muted">{}</p>'
+                        # One tap answers the three (record_form.js); each stays a choice.
+                        '<button type="button" class="btn btn-outline-success w-100 mb-2 '
+                        'd-none" id="integrity-all-declined">{}</button>',
                         _("No transport, no gifts, no banquets from the grassroots."),
+                        _("I declined all three"),
                     )
                 ),
-                *INTEGRITY_FIELDS,
+                *(to_file(name) for name in INTEGRITY_FIELDS),
                 "integrity_explanation",
             ),
         )
@@ -176,22 +228,15 @@ class VisitRecordForm(forms.ModelForm):
             .order_by("name")
             .values_list("pk", "name")
         )
-        choices = [("", _("— choose a grassroots union —"))]
-        if mine:
-            choices.append((_("My contact units"), mine))
+        choices = list(mine)
         if chosen and str(chosen).isdigit() and int(chosen) not in my_union_ids:
             other = GrassrootsUnion.objects.filter(pk=chosen).values_list("pk", "name").first()
             if other:
-                choices.append((_("Other grassroots unions (not assigned to me)"), [other]))
+                choices.append(other)
         return choices
 
     def clean_content_areas(self):
         return [ContentArea(value) for value in self.cleaned_data["content_areas"]]
-
-    def clean_days(self):
-        days = self.cleaned_data.get("days")
-        # An empty box on a draft keeps the default; filing checks the days against the dates.
-        return days if days is not None else VisitRecord._meta.get_field("days").default
 
     def clean_workers_met(self):
         return self.cleaned_data.get("workers_met") or 0
@@ -201,6 +246,9 @@ class VisitRecordForm(forms.ModelForm):
         # Said here, on the end date: otherwise the model's check constraint answers first,
         # with its own name ("record_end_not_before_start") as the whole message.
         start, end = cleaned_data.get("start_date"), cleaned_data.get("end_date")
+        if start and end is None and "end_date" not in self.errors:
+            # A one-day contact gives its start date only.
+            cleaned_data["end_date"] = end = start
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
         return cleaned_data

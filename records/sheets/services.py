@@ -33,10 +33,6 @@ from unions.assignments.selectors import assigned_union_ids
 from unions.models import Cadre
 from unions.permissions import may
 
-# Forms of contact that are a real visit or talk: the cadre prepares questions first
-# ("带着问题下去"). A phone or WeChat contact does not need them.
-NEEDS_QUESTIONS = {ContactForm.ON_SITE, ContactForm.FACE_TO_FACE, ContactForm.DISCUSSION}
-
 
 class FilingRefused(ValidationError):
     """The sheet breaks a filing rule. `error_dict` holds the sheet's errors by field,
@@ -70,11 +66,12 @@ def _fmt(days) -> str:
     return f"{Decimal(days).normalize():f}"
 
 
-def _days_errors(record: VisitRecord) -> list[str]:
+def _days_errors(record: VisitRecord, start: datetime.date, end: datetime.date) -> list[str]:
     days = record.days
-    span = span_days(record.start_date, record.end_date)
+    span = span_days(start, end)
     if days == 0:
-        if record.contact_form != ContactForm.REMOTE and span.available:
+        # Without a form of contact yet, that field's own error says what is missing.
+        if record.contact_form and record.contact_form != ContactForm.REMOTE and span.available:
             return [_("Only a phone or WeChat contact, or one on rest days, can count 0 days.")]
         return []
     if not span.available:
@@ -83,14 +80,14 @@ def _days_errors(record: VisitRecord) -> list[str]:
                 "%(start)s to %(end)s has no working days: a contact on rest days is filed "
                 "with 0 days."
             )
-            % {"start": record.start_date, "end": record.end_date}
+            % {"start": start, "end": end}
         ]
     if days > span.available:
         return [
             _("%(start)s to %(end)s has only %(n)s working days; %(days)s days cannot fit.")
             % {
-                "start": record.start_date,
-                "end": record.end_date,
+                "start": start,
+                "end": end,
                 "n": span.available,
                 "days": _fmt(days),
             }
@@ -100,8 +97,8 @@ def _days_errors(record: VisitRecord) -> list[str]:
     load = {date: Fraction(days) / span.available for date in span.dates}
     others = (
         VisitRecord.objects.filed()
-        .filter(cadre_id=record.cadre_id, start_date__lte=record.end_date)
-        .filter(end_date__gte=record.start_date, days__gt=0)
+        .filter(cadre_id=record.cadre_id, start_date__lte=end)
+        .filter(end_date__gte=start, days__gt=0)
         .exclude(pk=record.pk)
         .only("start_date", "end_date", "days")
     )
@@ -119,7 +116,11 @@ def _days_errors(record: VisitRecord) -> list[str]:
 
 
 def record_filing_errors(record: VisitRecord) -> dict[str, list[str]]:
-    """Every rule a sheet must meet to be filed, by field. Empty when it may be filed."""
+    """Every rule a sheet must meet to be filed, by field. Empty when it may be filed.
+
+    Each rule is checked whatever the others say, so one answer lists every error: a rule
+    that depends on another field (the questions on the form of contact, the days on the
+    dates) is checked as far as what is there allows."""
     errors: dict[str, list[str]] = {}
 
     def add(field_name, message):
@@ -128,21 +129,27 @@ def record_filing_errors(record: VisitRecord) -> dict[str, list[str]]:
     required = _("Required for filing.")
     if record.union_id is None:
         add("union", required)
-    for name in ("start_date", "end_date", "contact_form"):
+    for name in ("start_date", "contact_form"):
         if not getattr(record, name):
             add(name, required)
     today = timezone.localdate()
-    if record.start_date and record.end_date:
-        if record.end_date < record.start_date:
+    # A one-day contact gives its start date only.
+    end = record.end_date or record.start_date
+    if record.start_date and end:
+        if end < record.start_date:
             add("end_date", _("The end date cannot be before the start date."))
-        elif record.end_date > today:
+        elif end > today:
             add("end_date", _("A contact in the future cannot be filed yet; save it as a draft."))
-        elif record.contact_form:
-            for message in _days_errors(record):
+        elif record.days is not None:
+            for message in _days_errors(record, record.start_date, end):
                 add("days", message)
+    if record.days is None:
+        add("days", required)
     if not any(getattr(record, name) for name in CONTENT_AREA_FIELDS.values()):
         add("content_areas", _("Choose at least one content area."))
-    if record.contact_form in NEEDS_QUESTIONS and not record.questions_prepared.strip():
+    # Only a phone or WeChat contact goes without questions prepared: until the form of
+    # contact is chosen, they are asked for with the rest.
+    if record.contact_form != ContactForm.REMOTE and not record.questions_prepared.strip():
         add(
             "questions_prepared",
             _("Prepare before you go: write the questions you took to the grassroots."),
@@ -218,6 +225,8 @@ def record_save(
     elif cadre.user_id != user.pk:
         raise PermissionDenied
 
+    if record.start_date and not record.end_date:
+        record.end_date = record.start_date  # a one-day contact gives its start date only
     year = (record.start_date or timezone.localdate()).year
     record.outside_assignment = (
         record.union_id is not None and record.union_id not in assigned_union_ids(cadre, year)
@@ -325,7 +334,7 @@ def record_return(*, record: VisitRecord, user, reason: str) -> VisitRecord:
 
 def zero_days_reason(record: VisitRecord) -> str:
     """Why a filed sheet counts 0 days, for the sheet to say so; '' when it counts days."""
-    if record.days or not (record.start_date and record.end_date):
+    if record.days is None or record.days or not (record.start_date and record.end_date):
         return ""
     if record.contact_form == ContactForm.REMOTE:
         return _("A phone or WeChat contact: 0 working days counted.")

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 from records.access import get_attachment_for_user, get_own_record, get_record_for_user
 from records.calendar import WorkingCalendar
 from records.files import file_response
-from records.models import Attachment, VisitRecord
+from records.models import Attachment, Problem, VisitRecord
 from records.paging import CappedPaginator
-from records.sheets import services
+from records.sheets import selectors, services
 from records.sheets.forms import (
     AttachmentForm,
     ProblemFormSet,
@@ -101,10 +101,13 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
     the chosen files included (they are stored at once, pending, and carried by id)."""
     year = (record.start_date or timezone.localdate()).year
     my_union_ids = assigned_union_ids(record.cadre, year)
+    recent_texts = selectors.recent_texts(record.cadre, exclude=record)
     pending: list[Attachment] = []
     status = 400 if request.method == "POST" else 200
     if request.method == "POST":
-        form = VisitRecordForm(request.POST, instance=record, my_union_ids=my_union_ids)
+        form = VisitRecordForm(
+            request.POST, instance=record, my_union_ids=my_union_ids, recent_texts=recent_texts
+        )
         formset = ProblemFormSet(
             request.POST,
             instance=record,
@@ -124,13 +127,18 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
             pending += services.attachments_store_pending(
                 checked_files=uploads.cleaned_data["files"], user=request.user
             )
-        if form.is_valid() and formset.is_valid() and uploads_valid:
-            problem_forms = [
-                f
-                for f in formset.forms
-                if f not in formset.deleted_forms and (f.instance.pk or f.has_changed())
-            ]
-            to_file = request.POST.get("action") == "file"
+        to_file = request.POST.get("action") == "file"
+        form_valid, formset_valid = form.is_valid(), formset.is_valid()
+        problem_forms = [
+            f
+            for f in formset.forms
+            if f not in formset.deleted_forms and (f.instance.pk or f.has_changed())
+        ]
+        if to_file and not (form_valid and formset_valid and uploads_valid):
+            # One answer lists every error: the filing rules too, not only what the form
+            # itself refused (a missing union used to hide every other rule).
+            _add_filing_errors(form, problem_forms)
+        if form_valid and formset_valid and uploads_valid:
             try:
                 services.record_save(
                     record=form.instance,
@@ -164,7 +172,12 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
                     messages.success(request, _("The draft is saved."))
                 return redirect("records:record-detail", pk=record.pk)
     else:
-        form = VisitRecordForm(instance=record, initial=initial, my_union_ids=my_union_ids)
+        form = VisitRecordForm(
+            instance=record,
+            initial=initial,
+            my_union_ids=my_union_ids,
+            recent_texts=recent_texts,
+        )
         formset = ProblemFormSet(
             instance=record, prefix="problems", queryset=services.editable_problems(record)
         )
@@ -176,6 +189,10 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
             "record": record,
             "form": form,
             "formset": formset,
+            "errors": _error_summary(form, formset, uploads) if form.is_bound else [],
+            "days_planner": selectors.days_planner(
+                record.cadre, today=timezone.localdate(), record=record
+            ),
             "uploads": uploads,
             "pending": pending,
             "pending_ids": ",".join(str(a.pk) for a in pending),
@@ -190,6 +207,54 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
         },
         status=status,
     )
+
+
+def _add_filing_errors(form, problem_forms) -> None:
+    """The filing rules' errors on the fields the form has not already refused."""
+    for field, errors in services.record_filing_errors(form.instance).items():
+        if field not in form.errors:
+            form.add_error(field if field in form.fields else None, errors)
+    for problem_form in problem_forms:
+        for field, errors in services.problem_filing_errors(problem_form.instance).items():
+            if field not in problem_form.errors:
+                problem_form.add_error(field, errors)
+
+
+def _field_anchor(bound_field) -> str:
+    """The id a link to a field goes to: its input, or the first choice of a group."""
+    return bound_field.id_for_label or f"{bound_field.auto_id}_0"
+
+
+def _error_summary(form, formset, uploads) -> list[dict]:
+    """Every error of a refused sheet, in the page's order, each with the field it links to."""
+    items = [{"message": error, "anchor": ""} for error in form.non_field_errors()]
+    for field in form:
+        items += [
+            {"label": field.label, "message": error, "anchor": _field_anchor(field)}
+            for error in field.errors
+        ]
+    for number, problem in enumerate(formset, start=1):
+        items += [{"message": error, "anchor": ""} for error in problem.non_field_errors()]
+        for field in problem:
+            items += [
+                {
+                    "label": f"{_('Problem %(n)s') % {'n': number}} · {field.label}",
+                    "message": error,
+                    "anchor": _field_anchor(field),
+                }
+                for error in field.errors
+            ]
+    items += [{"message": error, "anchor": ""} for error in formset.non_form_errors()]
+    items += [
+        {"label": uploads["files"].label, "message": error, "anchor": "id_attach-files"}
+        for error in uploads["files"].errors
+    ]
+    # The hidden list of kept files: only a forged page gets it wrong, still said.
+    items += [
+        {"message": error, "anchor": ""}
+        for error in [*uploads.non_field_errors(), *uploads["pending"].errors]
+    ]
+    return items
 
 
 def _detail_context(request, record: VisitRecord, return_form=None) -> dict:
@@ -210,12 +275,20 @@ def _detail_context(request, record: VisitRecord, return_form=None) -> dict:
             ]
         changes.append({"entry": entry, "fields": fields})
         previous = entry
+    problems = list(record.problems.select_related("department", "leader"))
+    for problem in problems:
+        problem.record = record  # the permission reads its cadre: no query per problem
+        # Answered and waiting for this user's feedback to the grassroots: the sheet links
+        # straight to that form.
+        problem.feedback_due = problem.status == Problem.Status.ANSWERED and may(
+            user, "records.feedback_problem", problem
+        )
     calendar_estimate = []
     if record.start_date and record.end_date and record.end_date >= record.start_date:
         calendar_estimate = WorkingCalendar(record.start_date, record.end_date).estimated_years()
     return {
         "record": record,
-        "problems": record.problems.select_related("department", "leader"),
+        "problems": problems,
         "attachments": record.attachments.all(),
         "history": list(reversed(changes)),
         "can_edit": may(user, "records.change_visitrecord", record),

@@ -429,8 +429,12 @@ def test_drafts_returned_sheets_and_waiting_problems_are_listed_with_links(
     page = response.content.decode()
     for sheet in (draft, undated, returned):
         assert f'href="{reverse("records:record-edit", args=[sheet.pk])}"' in page
-    for problem in (overdue, accepted, answered):
+    for problem in (overdue, accepted):
         assert f'href="{reverse("records:record-detail", args=[problem.record_id])}"' in page
+    # "已答复，请向基层反馈" goes straight to the feedback form.
+    feedback = reverse("records:problem-detail", args=[answered.pk]) + "#step-feedback"
+    assert f'href="{feedback}"' in page
+    assert f'href="{reverse("records:record-detail", args=[answered.record_id])}"' not in page
     assert "请补充职工意见" in page
     assert "法律工作部" in page
     assert "现场已解决的问题" not in page

@@ -235,6 +235,25 @@ def test_the_national_day_holiday_leaves_2_working_days_in_a_9_day_span(as_alice
     assert the_record(alice).days == Decimal("2")
 
 
+def test_a_one_day_contact_gives_its_start_date_only(as_alice, alice, unit):
+    response = create(as_alice, sheet(unit, end_date=""))
+
+    assert response.status_code == 302
+    record = the_record(alice)
+    assert record.start_date == record.end_date == datetime.date(2026, 11, 23)
+
+
+def test_a_one_day_contact_checks_its_days_against_its_one_date(as_alice, unit):
+    response = create(as_alice, sheet(unit, end_date="", days="2"))
+
+    assert errors(response) == {
+        "days": [
+            zh("%(start)s to %(end)s has only %(n)s working days; %(days)s days cannot fit.")
+            % {"start": "2026-11-23", "end": "2026-11-23", "n": 1, "days": "2"}
+        ]
+    }
+
+
 def test_the_end_date_cannot_be_before_the_start_date(as_alice, unit):
     response = create(as_alice, sheet(unit, start_date="2026-11-23", end_date="2026-11-20"))
 

@@ -1,10 +1,12 @@
-"""The union search behind the record sheet's union picker: any active union, found by part of
-its name, its street (in Chinese) or the start of its credit code; at most 20 at a time."""
+"""The record sheet's union picker: the cadre's own units as one-tap chips, and a search for
+any active union, found by part of its name, its street (in Chinese) or the start of its
+credit code; at most 20 at a time."""
 
 import pytest
 from django.urls import reverse
 
-from tests.factories import GrassrootsUnionFactory, make_credit_code
+from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory, make_credit_code
+from tests.helpers import sheet, tags
 from unions.models import Street
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +89,36 @@ def test_an_empty_search_finds_nothing(as_alice):
 
 def test_the_search_answers_only_a_get(as_alice):
     assert as_alice.post(SEARCH, {"q": "医院"}).status_code == 405
+
+
+# The union on the sheet: one tap for the cadre's own units
+
+
+def union_chips(response) -> list[tuple[str, bool]]:
+    return [
+        (attrs["value"], "checked" in attrs)
+        for tag, attrs in tags(response)
+        if tag == "input" and attrs.get("name") == "union"
+    ]
+
+
+def test_the_cadres_units_are_one_tap_chips_and_no_one_elses(as_alice, alice, bob):
+    mine = [GrassrootsUnionFactory(name=f"西城区第{n}工会") for n in range(1, 5)]
+    for union in mine:
+        LiaisonAssignmentFactory(cadre=alice, union=union, year=2026)
+    LiaisonAssignmentFactory(cadre=bob, year=2026)
+
+    response = as_alice.get(reverse("records:record-create"))
+
+    assert union_chips(response) == [(str(union.pk), False) for union in mine]
+
+
+def test_a_union_found_by_the_search_stays_a_chosen_chip_on_a_refused_sheet(as_alice, alice):
+    mine = GrassrootsUnionFactory(name="西城区甲工会")
+    LiaisonAssignmentFactory(cadre=alice, union=mine, year=2026)
+    found = GrassrootsUnionFactory(name="西城区乙工会")
+
+    response = as_alice.post(reverse("records:record-create"), sheet(found, contact_form=""))
+
+    assert response.status_code == 400
+    assert union_chips(response) == [(str(mine.pk), False), (str(found.pk), True)]

@@ -1,0 +1,83 @@
+"""Reads for the record sheet's form: what it needs to propose the days, and the cadre's own
+texts to pick again."""
+
+import datetime
+
+from django.conf import settings
+
+from records.calendar import WorkingCalendar, days_in
+from records.models import CalendarDay, VisitRecord
+from unions.models import Cadre
+
+
+def days_planner(cadre: Cadre, *, today: datetime.date, record: VisitRecord | None = None):
+    """What the sheet needs to propose its days in the browser (record_form.js) for a contact
+    from the start of last year to the end of this one, in two queries:
+
+    - the working-day calendar, as the dates where it differs from Monday to Friday
+      (`rest`: weekdays off, `work`: working weekends) — or `all_days` when rest days count;
+    - `filed`: the days the cadre has already filed on each date, spread over each sheet's
+      working days as the filing rule spreads them (records.sheets.services).
+
+    Filing checks the days again: this only spares the cadre the arithmetic."""
+    first, last = datetime.date(today.year - 1, 1, 1), datetime.date(today.year, 12, 31)
+    calendar = WorkingCalendar.with_overrides(
+        first,
+        last,
+        dict(
+            CalendarDay.objects.filter(date__range=(first, last)).values_list(
+                "date", "is_working_day"
+            )
+        ),
+    )
+    rest, work = [], []
+    for date in days_in(first, last):
+        working = calendar.is_working_day(date)
+        if working != (date.weekday() < 5):
+            (work if working else rest).append(date.isoformat())
+    sheets = (
+        VisitRecord.objects.filed()
+        .filter(cadre=cadre, start_date__gte=first, end_date__lte=last, days__gt=0)
+        .values_list("start_date", "end_date", "days")
+    )
+    if record is not None and record.pk:
+        sheets = sheets.exclude(pk=record.pk)  # a returned sheet filed again
+    filed: dict[str, float] = {}
+    for start, end, days in sheets:
+        dates = [
+            date
+            for date in days_in(start, end)
+            if settings.RECORDS_COUNT_REST_DAYS or calendar.is_working_day(date)
+        ]
+        for date in dates:  # none: a sheet on rest days counts 0, it is not in the query
+            key = date.isoformat()
+            filed[key] = filed.get(key, 0) + float(days) / len(dates)
+    return {
+        "all_days": settings.RECORDS_COUNT_REST_DAYS,
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "rest": rest,
+        "work": work,
+        "filed": filed,
+    }
+
+
+# Texts a cadre writes again and again: offered back from their own last sheets.
+REPEATED_TEXTS = ("people_met", "policies_publicised")
+RECENT_TEXTS = 5
+RECENT_SHEETS = 30  # read to find them: enough for 5 distinct texts of a cadre's usual
+
+
+def recent_texts(cadre: Cadre, *, exclude: VisitRecord | None = None) -> dict[str, list[str]]:
+    """The cadre's last distinct entries of each repeated text, newest first, from their own
+    sheets only (drafts too: what they typed is theirs), in one query."""
+    sheets = VisitRecord.objects.filter(cadre=cadre).order_by("-updated_at", "-pk")
+    if exclude is not None and exclude.pk:
+        sheets = sheets.exclude(pk=exclude.pk)
+    found: dict[str, list[str]] = {name: [] for name in REPEATED_TEXTS}
+    for row in sheets.values_list(*REPEATED_TEXTS)[:RECENT_SHEETS]:
+        for name, text in zip(REPEATED_TEXTS, row, strict=True):
+            text = text.strip()
+            if text and text not in found[name] and len(found[name]) < RECENT_TEXTS:
+                found[name].append(text)
+    return found
