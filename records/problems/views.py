@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from records import excel
 from records.models import Problem
-from records.paging import CappedPaginator
+from records.paging import CappedPaginator, InTurn
 from records.problems import selectors
 from records.problems import services as loop
 from records.problems.forms import (
@@ -271,12 +271,26 @@ def _ledger_queryset(request):
             problems = problems.filter(record__start_date__quarter=data["quarter"])
         if data["overdue"]:
             problems = problems.filter(selectors.overdue_q(today))
-    # What still needs someone comes first: overdue, then open by deadline, then the rest.
-    still_open = Case(
-        When(status__in=[Problem.Status.FED_BACK, Problem.Status.CLOSED], then=Value(1)),
-        default=Value(0),
-    )
+    # What still needs someone comes first: overdue, then open by deadline (a fed-back problem
+    # is still open: services.OPEN), then the closed ones.
+    still_open = Case(When(status=Problem.Status.CLOSED, then=Value(1)), default=Value(0))
     return filters, problems.order_by("-is_overdue", still_open, "deadline", "-pk")
+
+
+def in_turn(problems) -> InTurn:
+    """The ledger's order in two parts: the open problems (few; overdue first, then by
+    deadline), then the closed ones by deadline, read in the order of the index
+    "problem_closed_by_deadline". One ORDER BY over both sorted every transferred problem for a
+    page of 30 (BENCHMARKS.md, "Scale")."""
+    ids = problems.values("pk")
+    closed = Problem.Status.CLOSED
+    # Named, not `exclude(status=closed)`: an IN list is read from the (status, …) indexes, a
+    # "not equal" scans the table.
+    still_open = [status for status in Problem.Status.values if status != closed]
+    return InTurn(
+        ids.filter(status__in=still_open).order_by("-is_overdue", "deadline", "-pk"),
+        ids.filter(status=closed).order_by("deadline", "-pk"),
+    )
 
 
 def narrow_page(queryset, number):
@@ -285,8 +299,8 @@ def narrow_page(queryset, number):
     unions. Ordering every transferred problem joined to the 100,000 sheets read all of the
     sheets' table for 30 rows (BENCHMARKS.md: the ledger's first page). The count stops at
     records.paging.COUNT_LIMIT."""
-    page = CappedPaginator(queryset.values("pk"), PER_PAGE).get_page(number)
-    page.object_list = queryset.filter(pk__in=page.object_list)
+    page = CappedPaginator(in_turn(queryset), PER_PAGE).get_page(number)
+    page.object_list = queryset.filter(pk__in=[row["pk"] for row in page.object_list])
     return page
 
 

@@ -803,6 +803,45 @@ def test_the_ledgers_count_stops_at_the_limit_whatever_the_number_of_problems(
     assert "超过 5 个问题，请用筛选条件缩小范围" in response.content.decode()
 
 
+def test_the_ledgers_pages_keep_one_order_across_open_and_closed_problems(
+    login, olivia, alice, department, monkeypatch, django_assert_num_queries
+):
+    """Read in two parts (the open problems, then the closed ones from their index), the pages
+    give the order of one ORDER BY: overdue, open (fed back included) by deadline, then the
+    closed by deadline, newest first on a tie — and every page costs the same queries, whether it
+    falls in the first part, the second or across both."""
+    monkeypatch.setattr("records.problems.views.PER_PAGE", 3)
+    day = datetime.date
+    made = [
+        a_problem(alice, "fed_back", department, deadline=day(2026, 10, 1)),
+        a_problem(alice, "closed", department, deadline=day(2026, 9, 1)),
+        a_problem(alice, "transferred", department, deadline=day(2026, 12, 10)),
+        a_problem(alice, "closed", department, deadline=day(2026, 9, 1)),
+        a_problem(alice, "accepted", department, deadline=day(2026, 11, 2)),  # overdue
+        a_problem(alice, "answered", department, deadline=day(2026, 12, 3)),
+        a_problem(alice, "closed", department, deadline=day(2026, 11, 30)),
+    ]
+    open_, done = made[:0], made[:0]
+    for problem in made:
+        (done if problem.status == "closed" else open_).append(problem)
+    expected = sorted(open_, key=lambda p: (p.status != "accepted", p.deadline, -p.pk)) + sorted(
+        done, key=lambda p: (p.deadline, -p.pk)
+    )
+    client = login(olivia)
+    client.get(reverse("records:ledger"))
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("records:ledger"))
+
+    shown = []
+    for number in (1, 2, 3):
+        with django_assert_num_queries(len(first.captured_queries)):
+            response = client.get(reverse("records:ledger"), {"page": number})
+        shown += list(response.context["page"])
+
+    assert shown == expected
+    assert response.context["page"].paginator.count == 7
+
+
 # --- The Excel export ------------------------------------------------------------------------
 
 
