@@ -472,10 +472,13 @@ SCALE_NOTES = {
     '(`COUNT(*)` over 1,000,000 rows at N=10) to print "1,000,000 record sheets" above 20 '
     'rows; it now counts up to 10,000 and says "more than 10,000" (`records.paging`), the '
     "rows themselves read by the index `(start_date, id)`.",
-    "ledger": "Its count is capped like the record list's (`records.paging`); its order "
-    "(overdue first, then open, then by deadline) is made of expressions no index holds, so "
-    "choosing the first 30 still sorts every transferred problem's small row (`narrow_page` "
-    "keeps the sheets out of it): linear in the problems, not fixed yet.",
+    "ledger": "Its count is capped like the record list's (`records.paging`). Its order "
+    "(overdue first, then open, then by deadline) was made of expressions no index holds, so "
+    "choosing the first 30 sorted every transferred problem (110 → 322 ms from N=1 to N=10 "
+    "before the fix); it is now read in two parts (`records.paging.InTurn`): the open "
+    "problems, few, sorted, then the closed ones in the order of the index "
+    "`(status, deadline, -id)`. What still grows is the open problems, sorted in full: "
+    "N times as many at N=10.",
     "inbox": "A department N times as big has N times the problems waiting: the page is 30 "
     "of them, ordered by the index `(department, status, deadline)`, but its count is of all of "
     "them, which is the department's real work.",
