@@ -45,22 +45,9 @@ def error_summary(response) -> str:
 
 
 @pytest.fixture
-def unit(alice):
-    """One of alice's contact units this year."""
-    union = GrassrootsUnionFactory(name="西城区某某商场工会")
-    LiaisonAssignmentFactory(cadre=alice, union=union, year=2026)
-    return union
-
-
-@pytest.fixture
 def other_union(db):
     """A union alice was not assigned: she found it with the search box."""
     return GrassrootsUnionFactory(name="西城区某某医院工会")
-
-
-@pytest.fixture
-def as_alice(login, alice):
-    return login(alice)
 
 
 def create(client, data):

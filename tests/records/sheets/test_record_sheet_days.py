@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from records.models import CalendarDay, VisitRecord
 from records.sheets.selectors import days_planner
-from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory, VisitRecordFactory
+from tests.factories import VisitRecordFactory
 from tests.helpers import D, filed, form_values, sheet
 
 pytestmark = pytest.mark.django_db
@@ -22,18 +22,6 @@ TODAY = D(2026, 11, 24)
 # days planner's two (calendar overrides, filed days), the bell's count, the problem form's
 # departments and leaders, and the cadre's last texts.
 FORM_PAGE_QUERIES = 12
-
-
-@pytest.fixture
-def unit(alice):
-    union = GrassrootsUnionFactory(name="西城区某某商场工会")
-    LiaisonAssignmentFactory(cadre=alice, union=union, year=2026)
-    return union
-
-
-@pytest.fixture
-def as_alice(login, alice):
-    return login(alice)
 
 
 def test_a_new_sheet_starts_on_today_with_its_counts_empty(as_alice, unit):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from records.models import VisitRecord
 from records.sheets.forms import FILING_REQUIRED
-from tests.factories import DepartmentFactory, GrassrootsUnionFactory, LiaisonAssignmentFactory
+from tests.factories import DepartmentFactory
 from tests.helpers import sheet, tags, to_transfer
 
 pytestmark = pytest.mark.django_db
@@ -28,18 +28,6 @@ MANAGEMENT = {
 def zh(message: str) -> str:
     with translation.override("zh-hans"):
         return gettext(message)
-
-
-@pytest.fixture
-def unit(alice):
-    union = GrassrootsUnionFactory(name="西城区某某商场工会")
-    LiaisonAssignmentFactory(cadre=alice, union=union, year=2026)
-    return union
-
-
-@pytest.fixture
-def as_alice(login, alice):
-    return login(alice)
 
 
 def file(client, data):

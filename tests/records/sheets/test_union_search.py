@@ -21,11 +21,6 @@ def found(client, q: str) -> list[str]:
     return [result["name"] for result in response.json()["results"]]
 
 
-@pytest.fixture
-def as_alice(login, alice):
-    return login(alice)
-
-
 def test_a_union_is_found_by_part_of_its_name(as_alice):
     GrassrootsUnionFactory(name="北京某某医院工会", street=Street.YUETAN)
     GrassrootsUnionFactory(name="北京某某商场工会", street=Street.YUETAN)
