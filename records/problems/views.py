@@ -30,6 +30,7 @@ from records.problems.forms import (
     RetransferForm,
     TransferForm,
 )
+from records.problems.rows import ledger_rows_html
 from records.versions import EditConflict
 from unions.permissions import may
 from unions.roles import cadre_of
@@ -313,7 +314,12 @@ def ledger(request):
     return render(
         request,
         "records/ledger.html",
-        {"filters": filters, "page": page, "query": query.urlencode()},
+        {
+            "filters": filters,
+            "page": page,
+            "rows_html": ledger_rows_html(page.object_list),
+            "query": query.urlencode(),
+        },
     )
 
 
