@@ -29,7 +29,7 @@ from tests.factories import (
     UserFactory,
     VisitRecordFactory,
 )
-from tests.helpers import FakeWeCom, World, serve_fake_wecom
+from tests.helpers import RECEIPT, FakeWeCom, World, serve_fake_wecom
 from unions.models import Cadre
 from unions.roles import Role
 
@@ -185,7 +185,7 @@ def world(alice, bob, carol, olivia, admin_user, other_department, department):
         draft=draft,
         problem=problem,
         attachment=AttachmentFactory(record=filed),
-        opinion=OpinionFactory(union=union),
+        opinion=OpinionFactory(union=union, receipt=RECEIPT),
         notification=Notification.objects.create(
             recipient=alice.user,
             problem=problem,

@@ -30,6 +30,7 @@ from records.problems.forms import (
     RetransferForm,
     TransferForm,
 )
+from records.problems.panels import render_panels
 from records.versions import EditConflict
 from unions.permissions import may
 from unions.roles import cadre_of
@@ -165,7 +166,12 @@ def _detail(request, problem: Problem, bound: dict | None = None, status: int = 
     return render(
         request,
         "records/problem_detail.html",
-        {"problem": problem, "events": events, "steps": steps},
+        {
+            "problem": problem,
+            "events": events,
+            "steps": steps,
+            "panels": render_panels(request, problem),
+        },
         status=status,
     )
 
