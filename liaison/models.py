@@ -167,8 +167,6 @@ class Opinion(models.Model):
         _("worker's rating"), max_length=12, choices=Problem.Satisfaction.choices, blank=True
     )
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
-    # The day the last reminder of an unanswered opinion went (once a day at most).
-    reminded_on = models.DateField(_("reminded on"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(verbose_name=_("historical worker's opinion"))
     objects = OpinionQuerySet.as_manager()
@@ -200,6 +198,24 @@ class Opinion(models.Model):
 
     def __str__(self):
         return self.text[:40]
+
+
+class OpinionReminderLog(models.Model):
+    """A reminder sent for an unanswered opinion on a day (liaison/boards/reminders.py): the
+    unique key sends it once per opinion per day, as records.ReminderLog does for problems."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("opinion reminder sent")
+        verbose_name_plural = _("opinion reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["opinion", "day"], name="one_opinion_reminder_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.day} #{self.opinion_id}"
 
 
 class MeetingDecision(models.Model):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from liaison.models import Opinion
+from liaison.models import Opinion, OpinionReminderLog
 from records.calendar import WorkingCalendar, days_in
 from records.models import Notification
 from records.notifications.services import notify, organization_users
@@ -43,11 +43,12 @@ def opinions_waiting(today: datetime.date):
 
 @reminder_source
 def opinion_reminders(*, today: datetime.date, dry_run: bool = False) -> list[tuple]:
-    """Remind of each waiting opinion, once a day (the opinion's `reminded_on` is claimed by
-    an UPDATE in the transaction of its notifications)."""
+    """Remind of each waiting opinion, once a day: its OpinionReminderLog row of the day is
+    claimed first, in the transaction of the notifications."""
     sent, recipients = [], {}
+    done = set(OpinionReminderLog.objects.filter(day=today).values_list("opinion_id", flat=True))
     for opinion in opinions_waiting(today):
-        if opinion.reminded_on == today:
+        if opinion.pk in done:
             continue
         union = opinion.union
         if union.pk not in recipients:
@@ -63,11 +64,7 @@ def opinion_reminders(*, today: datetime.date, dry_run: bool = False) -> list[tu
         }
         if not dry_run:
             with transaction.atomic():
-                claimed = (
-                    Opinion.objects.filter(pk=opinion.pk)
-                    .exclude(reminded_on=today)
-                    .update(reminded_on=today)
-                )
+                _log, claimed = OpinionReminderLog.objects.get_or_create(opinion=opinion, day=today)
                 if not claimed:
                     continue
                 notify(
