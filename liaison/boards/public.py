@@ -186,9 +186,8 @@ def receipt_rate(request, token: str, code: str):
         try:
             opinions.opinion_rate(opinion=opinion, rating=form.cleaned_data["rating"])
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                form.add_error(None, error)
-            else:
+            form.add_error(None, error)
+            if not hasattr(error, "error_dict"):  # nothing to rate (yet, or any more)
                 return _render_receipt(request, opinion, code, form, status=409)
         else:
             return redirect(_receipt_path(opinion.union.public_token, code))

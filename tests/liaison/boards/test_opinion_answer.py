@@ -18,8 +18,6 @@ from liaison.boards import opinions
 from liaison.models import Opinion
 from records.models import Notification, Problem, VisitRecord
 from tests.factories import (
-    GrassrootsUnionFactory,
-    LiaisonAssignmentFactory,
     OpinionFactory,
     ProblemFactory,
 )
@@ -27,16 +25,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 ANSWER = "已与单位协商，下月起二楼会议室夜间开放作休息室。"
-
-
-@pytest.fixture
-def hospital(db):
-    return GrassrootsUnionFactory(name="北京市西城区某某医院工会")
-
-
-@pytest.fixture
-def contact(alice, hospital):
-    return LiaisonAssignmentFactory(cadre=alice, union=hospital, year=2026)
 
 
 @pytest.fixture

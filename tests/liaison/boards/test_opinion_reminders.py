@@ -6,11 +6,9 @@ on Monday 11-16 has waited 6 working days (11-17 … 11-24), one left on 11-17 h
 """
 
 import datetime
-from io import StringIO
 
 import pytest
 import time_machine
-from django.core.management import call_command
 
 from liaison.boards import opinions
 from liaison.boards.reminders import opinions_waiting, waiting_since
@@ -19,7 +17,6 @@ from records.models import Notification
 from tests.factories import (
     CalendarDayFactory,
     GrassrootsUnionFactory,
-    LiaisonAssignmentFactory,
     OpinionFactory,
 )
 from tests.helpers import at
@@ -28,10 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hospital(alice):
-    union = GrassrootsUnionFactory(name="北京市西城区某某医院工会")
-    LiaisonAssignmentFactory(cadre=alice, union=union, year=2026)
-    return union
+def hospital(hospital, contact):
+    """The hospital, which alice contacts."""
+    return hospital
 
 
 def left_on(union, day, **fields):
@@ -39,14 +35,8 @@ def left_on(union, day, **fields):
 
 
 @pytest.fixture
-def send(django_capture_on_commit_callbacks):
-    def _send(*args):
-        out = StringIO()
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("send_reminders", *args, stdout=out)
-        return out.getvalue()
-
-    return _send
+def send(send_reminders):
+    return send_reminders
 
 
 def reminded():

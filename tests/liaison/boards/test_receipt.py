@@ -19,30 +19,14 @@ from liaison.boards import opinions, receipts
 from liaison.boards.board import union_token_regenerate
 from liaison.models import Opinion
 from records.models import Problem
-from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory, OpinionFactory
+from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory
+from tests.helpers import RECEIPT
 
 pytestmark = pytest.mark.django_db
 
-CODE = "7KQ2-M9XD-4HVA-3RTC"
+CODE = RECEIPT
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 GROUPED = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$")
-
-
-@pytest.fixture
-def hospital(db):
-    return GrassrootsUnionFactory(name="北京市西城区某某医院工会")
-
-
-@pytest.fixture
-def canteen(hospital):
-    return OpinionFactory(
-        union=hospital,
-        text="职工食堂晚上能不能多开一个窗口？",
-        category=Problem.Category.WELFARE,
-        name="张师傅",
-        phone="13800000000",
-        receipt=CODE,
-    )
 
 
 def receipt_url(union, code=CODE):

@@ -14,14 +14,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from liaison.boards import opinions
 from liaison.models import Opinion
-from tests.browser import chromium_driver, csp_violations
+from tests.browser import SMALL_PHONE, chromium_driver, csp_violations
 from tests.factories import GrassrootsUnionFactory, LiaisonAssignmentFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-SMALL_PHONE = {"width": 360, "height": 740, "pixelRatio": 3}
 
 
 @pytest.fixture
