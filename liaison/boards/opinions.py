@@ -72,7 +72,7 @@ def opinion_submit(
     address_hash: str,
     name: str = "",
     phone: str = "",
-) -> Opinion:
+) -> tuple[Opinion, str]:
     """Store a worker's opinion for the union's contact cadres, with a new receipt. Returns the
     opinion and its receipt code (in clear only here: the worker is shown it once, the database
     keeps its hash). Raises OpinionRateLimited when the address is over its limit,

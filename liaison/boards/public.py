@@ -101,7 +101,7 @@ def public_thanks(request, token: str):
     code = request.get_signed_cookie(
         RECEIPT_COOKIE, default=None, salt=RECEIPT_COOKIE_SALT, max_age=RECEIPT_COOKIE_SECONDS
     )
-    context = {"union": union, "code": code, "find_form": ReceiptFindForm()}
+    context = {"union": union, "code": code}
     if code:
         context["receipt_url"] = request.build_absolute_uri(_receipt_path(token, code))
     response = render(request, "liaison/public_thanks.html", context)

@@ -181,6 +181,14 @@ def test_the_list_offers_the_answer_to_the_contact_cadre_and_the_organization_de
     assert form not in login(bob).get(reverse("boards:opinion-list")).content.decode()
 
 
+def test_the_list_says_when_the_worker_was_answered(login, contact, alice, night_shift):
+    opinions.opinion_answer(opinion=night_shift, user=alice.user, answer=ANSWER)
+
+    page = login(alice).get(reverse("boards:opinion-list")).content.decode()
+
+    assert "已答复 2026-11-24" in page and ANSWER in page
+
+
 def test_the_problem_page_answers_the_worker_through_the_same_page(
     login, alice, taken_up, night_shift
 ):
