@@ -48,6 +48,11 @@ rules.add_perm("liaison.view_every_board", sees_everything)
 # A new public link (the printed QR code stops working).
 rules.add_perm("liaison.regenerate_board_token", is_organization)
 rules.add_perm("liaison.take_up_opinion", is_contact_cadre & contacts_union_of_opinion)
+# The answer the worker reads with the receipt: the union's contact cadres, and the
+# organization department (for a union nobody contacts, or when a cadre is away).
+rules.add_perm(
+    "liaison.answer_opinion", (is_contact_cadre & contacts_union_of_opinion) | is_organization
+)
 
 # Accounts created without a password: the list of those to activate, their printed links, and
 # sending the links (liaison/accounts/).

@@ -30,6 +30,7 @@ from records.problems.forms import (
     RetransferForm,
     TransferForm,
 )
+from records.problems.panels import render_panels
 from records.problems.rows import ledger_rows_html
 from records.versions import EditConflict
 from unions.permissions import may
@@ -166,7 +167,12 @@ def _detail(request, problem: Problem, bound: dict | None = None, status: int = 
     return render(
         request,
         "records/problem_detail.html",
-        {"problem": problem, "events": events, "steps": steps},
+        {
+            "problem": problem,
+            "events": events,
+            "steps": steps,
+            "panels": render_panels(request, problem),
+        },
         status=status,
     )
 
