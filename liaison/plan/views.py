@@ -111,6 +111,7 @@ def federation_week(request):
         {
             **context,
             "nav": nav,
+            "weeks": selectors.weeks(context["days"]),
             "week": _iso_week(monday),
             "sunday": monday + datetime.timedelta(days=6),
         },

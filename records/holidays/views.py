@@ -2,7 +2,6 @@
 notice's seven names), preview what it changes against Monday–Friday, save it as the year's
 overrides through records.calendar.calendar_days_set."""
 
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render

@@ -130,7 +130,11 @@ def test_a_save_of_what_was_not_previewed_shows_the_preview_first(login, olivia)
 @pytest.mark.parametrize(
     ("row", "field", "message"),
     [
-        (("国庆节", "10月7日", "10月1日", ""), "rest_end", "放假结束日（10月1日）早于开始日（10月7日）"),
+        (
+            ("国庆节", "10月7日", "10月1日", ""),
+            "rest_end",
+            "放假结束日（10月1日）早于开始日（10月7日）",
+        ),
         (("国庆节", "2026-10-01", "", ""), "rest_start", "10月1日不在2027年内"),
         (("国庆节", "10月1日", "7日", "9月29日"), "makeup", "9月29日是星期三，不是周末"),
         (("国庆节", "十月一日", "", ""), "rest_start", "“十月一日”不是日期"),
