@@ -70,6 +70,8 @@ class TestACadresMonth:
         assert response.status_code == 200
         assert "西城区人民医院工会" in day(response, "2026-11-19")
         assert "西城区人民医院工会" in day(response, "2026-11-20")  # both days of the visit
+        assert "2 天" in day(response, "2026-11-19")  # its days once, on its first day
+        assert "（续）" in day(response, "2026-11-20") and "2 天" not in day(response, "2026-11-20")
         assert "金融街街道总工会" in day(response, "2026-11-26")
         assert "草稿" in day(response, "2026-11-26")
         assert "月坛工会" not in response.content.decode()  # October's is another month
