@@ -75,12 +75,6 @@ class HolidayRowForm(forms.Form):
     def __init__(self, *args, year: int, **kwargs):
         self.year = year
         super().__init__(*args, **kwargs)
-        for name, hint in (
-            ("rest_start", "10月1日"),
-            ("rest_end", "10月8日"),
-            ("makeup", "9月26日、10月9日"),
-        ):
-            self.fields[name].widget.attrs["placeholder"] = hint
 
     def clean_rest_start(self):
         text = self.cleaned_data["rest_start"].strip()
