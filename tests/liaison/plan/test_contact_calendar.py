@@ -275,6 +275,11 @@ class TestTheWayIn:
         }[where]
         assert target == expected
 
+    def test_a_cadres_home_links_the_year_progress_to_the_calendar(self, login, alice):
+        home = login(alice).get(reverse("home"))
+        links = [a["href"] for t, a in tags(home) if a.get("data-testid") == "plan-link"]
+        assert links == [reverse("plan:index")]
+
     def test_the_page_prints_and_turns_into_a_list_on_a_phone(self, login, alice):
         response = login(alice).get(cadre_url(alice))
         stylesheets = [a["href"] for t, a in tags(response) if t == "link"]

@@ -238,6 +238,8 @@ def test_the_admin_saves_and_deletes_through_the_calendars_service(client, admin
         day = CalendarDay.objects.get(date=D(2027, 2, 6))
         client.post(reverse("admin:records_calendarday_delete", args=[day.pk]), {"post": "yes"})
     assert service.call_count == 2
+    listing = client.get(reverse("admin:records_calendarday_changelist")).content.decode()
+    assert reverse("records:holidays-next") in listing  # the year's form, from the admin
     assert not CalendarDay.objects.exists()
     assert [h.history_type for h in CalendarDay.history.order_by("history_id")] == ["+", "-"]
     assert CalendarDay.history.filter(history_user=admin_user).count() == 2
