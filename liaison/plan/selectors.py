@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from liaison.compliance.pace import YearProgress, filed_days_subquery, pace_on, year_progress
@@ -168,7 +167,6 @@ def department_month(
         "days": days_of(records, first, last, today),
         "records": records,
         "standings": standings(cadres, today),
-        "target": Decimal(settings.ANNUAL_DAYS_TARGET),
     }
 
 
