@@ -32,6 +32,8 @@ urlpatterns = [
     # The assignment desk (联系点分配), coverage, and the Excel import of the organization.
     path("assignments/", include("liaison.assignments.urls")),
     path("meetings/", include("liaison.meetings.urls")),
+    # The contact calendar: a cadre's month, a department's month, the federation's week.
+    path("plan/", include("liaison.plan.urls")),
     # Quarterly compliance, the freeze of a quarter, the annual assessment.
     path("compliance/", include("liaison.compliance.urls")),
     # Their workbooks: the quarterly compliance report and the annual assessment.

@@ -307,6 +307,12 @@ RECEIPT = "7KQ2-M9XD-4HVA-3RTC"
 
 def receipt(w):
     return {"token": w.union.public_token, "code": RECEIPT}
+def alice_cadre(w):
+    return {"pk": w.alice.pk}
+
+
+def alice_department(w):
+    return {"pk": w.alice.department_id}
 
 
 def link_of_alice(w):
@@ -418,6 +424,18 @@ PAGES: dict[str, Page] = {
     "accounts:activation-list": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "accounts:activation-sheet": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "accounts:activation-send": Page("POST", none, (LOGIN, 403, 403, 403, 403, 302, 302)),
+    # The contact calendar: each user's own entry point; a cadre's month to the cadre, the
+    # head of their department and the organization department; a department's month to its
+    # head (a plain cadre: not their page); the federation's week to the organization.
+    "plan:index": Page("GET", none, (LOGIN, 302, 302, 302, 302, 302, 302)),
+    "plan:cadre": Page("GET", alice_cadre, (LOGIN, 200, 404, 200, 404, 200, 200)),
+    "plan:department": Page("GET", alice_department, (LOGIN, 403, 403, 200, 404, 200, 200)),
+    "plan:week": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    # A year's holidays: the organization department and administrators.
+    "records:holidays-next": Page("GET", none, (LOGIN, 403, 403, 403, 403, 302, 302)),
+    "records:holidays": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    "records:holidays-preview": Page("POST", year, (LOGIN, 403, 403, 403, 403, 400, 400)),
+    "records:holidays-save": Page("POST", year, (LOGIN, 403, 403, 403, 403, 400, 400)),
 }
 
 
