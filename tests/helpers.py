@@ -382,6 +382,8 @@ PAGES: dict[str, Page] = {
     "boards:board-street": Page("GET", street, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "boards:board-all": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "boards:opinion-list": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    # Anyone logged in searches what they may open (an empty page of hits at worst).
+    "search:search": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
     "boards:opinion-take-up": Page("POST", opinion, (LOGIN, 302, 404, 404, 404, 403, 403)),
     # The page a board's QR code opens: anonymous by design.
     "boards:public": Page("GET", token, (200, 200, 200, 200, 200, 200, 200)),

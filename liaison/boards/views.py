@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from liaison.boards import board, opinions
 from liaison.boards.forms import OpinionFilterForm
 from liaison.models import Opinion
+from records.terms.search import matching
 from unions.assignments.selectors import assigned_union_ids
 from unions.models import GrassrootsUnion, Street
 from unions.permissions import is_contact_cadre, may
@@ -145,6 +146,8 @@ def opinion_list(request):
     )
     if filters.is_valid() and filters.cleaned_data["status"]:
         shown = shown.filter(status=filters.cleaned_data["status"])
+    if filters.is_valid() and filters.cleaned_data["q"]:
+        shown = matching(shown, filters.cleaned_data["q"])
     page = Paginator(shown, OPINIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -30,6 +30,7 @@ from records.problems.forms import (
     RetransferForm,
     TransferForm,
 )
+from records.terms.search import matching
 from records.versions import EditConflict
 from unions.permissions import may
 from unions.roles import cadre_of
@@ -271,6 +272,8 @@ def _ledger_queryset(request):
             problems = problems.filter(record__start_date__quarter=data["quarter"])
         if data["overdue"]:
             problems = problems.filter(selectors.overdue_q(today))
+        if data["q"]:
+            problems = matching(problems, data["q"])
     # What still needs someone comes first: overdue, then open by deadline (a fed-back problem
     # is still open: services.OPEN), then the closed ones.
     still_open = Case(When(status=Problem.Status.CLOSED, then=Value(1)), default=Value(0))
