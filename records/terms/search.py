@@ -18,7 +18,7 @@ import html
 import re
 
 from django.db import connection
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.safestring import SafeString, mark_safe
@@ -48,7 +48,9 @@ def matching(queryset: QuerySet, query: str | list[str]) -> QuerySet:
             [" ".join(words)],
         )
         return queryset.filter(pk__in=ids)
-    padded = queryset.alias(_padded_terms=Concat(Value(" "), F("terms"), Value(" ")))
+    padded = queryset.alias(
+        _padded_terms=Concat(Value(" "), F("terms"), Value(" "), output_field=TextField())
+    )
     for word in words:
         padded = padded.filter(_padded_terms__contains=f" {word} ")
     return padded
