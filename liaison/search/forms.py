@@ -9,6 +9,8 @@ class SearchForm(FilterBar, YearQuarterForm):
         label=_("Words"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. 夜班 欠薪")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("e.g. night shift, unpaid wages")}
+        ),
     )
     field_order = ["q", "year", "quarter"]
