@@ -6,6 +6,7 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 
 from liaison.models import Opinion
 from records.models import Problem, VisitRecord
@@ -33,12 +34,14 @@ def search_url(q: str, year: int | None = None, quarter: int | None = None) -> s
 
 
 def hot_terms_for(
-    user, *, year: int, quarter: int, limit: int = 20, today: datetime.date
+    user, *, year: int, quarter: int, limit: int = 20, today: datetime.date | None = None
 ) -> list[HotTerm]:
-    """The viewer's hot terms of a quarter (records.terms.selectors.hot_terms over
-    `searchable_for`), each with `url`: the search page for that term in that quarter, which
-    lists exactly the texts counted. Three queries."""
-    sources = searchable_for(user, today).values()
+    """The hot terms of quarter `quarter` of `year` for `user`: the `limit` words used in the
+    most of the texts they may open today (`searchable_for`; `today` defaults to the local
+    date), most used first, each a `HotTerm(term, count, previous, url)` with `rise` = count -
+    previous, and `url` the search page for that word in that quarter — it lists exactly the
+    texts counted. Three queries, whatever the number of texts (records.terms.selectors)."""
+    sources = searchable_for(user, today or timezone.localdate()).values()
     return [
         replace(hot, url=search_url(hot.term, year, quarter))
         for hot in hot_terms(sources, year=year, quarter=quarter, limit=limit)

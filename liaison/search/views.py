@@ -17,6 +17,9 @@ from records.terms.search import highlight, matching, query_terms
 from records.terms.selectors import previous_quarter
 
 PER_PAGE = 20
+# Each tab counts its hits up to here ("1000+"): past it, more words narrow a search better
+# than pages do, and counting every hit of a common word reads every text that has it.
+COUNT_LIMIT = 1000
 HOT_TERMS = 30
 
 # Each kind: its tab, what its rows read along, and the text whose passage is shown.
@@ -61,7 +64,9 @@ def search(request):
         .order_by("-pk")  # newest first
         for kind, rows in selectors.searchable_for(request.user, today).items()
     }
-    pages = {kind: CappedPaginator(rows, PER_PAGE) for kind, rows in found.items()}
+    pages = {
+        kind: CappedPaginator(rows, PER_PAGE, limit=COUNT_LIMIT) for kind, rows in found.items()
+    }
     kind = request.GET.get("kind")
     if kind not in KINDS:  # the first kind with a hit
         kind = next((k for k, p in pages.items() if p.count), "sheets")

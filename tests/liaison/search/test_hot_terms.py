@@ -2,13 +2,21 @@
 against the quarter before — checked against counts written by hand from the fixture."""
 
 import datetime
+import random
 
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from liaison.search.selectors import hot_terms_for
 from records.models import VisitRecord
 from records.terms.selectors import hot_terms
-from tests.factories import VisitRecordFactory
+from tests.factories import (
+    GrassrootsUnionFactory,
+    OpinionFactory,
+    ProblemFactory,
+    VisitRecordFactory,
+)
 
 TODAY = datetime.date(2026, 11, 24)
 
@@ -97,3 +105,57 @@ def test_three_queries_whatever_the_number_of_texts(texts, olivia, django_assert
 def test_the_quarter_before_the_first_is_the_last_of_the_year_before(texts, alice, olivia):
     VisitRecordFactory(cadre=alice, start_date=datetime.date(2027, 1, 5), needs_and_opinions="夜班")
     assert table(olivia.user, year=2027, quarter=1) == [("夜班", 1, 3, -2)]
+
+
+def test_the_counts_agree_with_a_hand_written_sql_count(alice, bob, olivia):
+    """Random texts of the two quarters over the three kinds, counted again by SQL written by
+    hand: the texts (a filed sheet, any problem, any opinion) of the quarter whose words hold
+    the term."""
+    rng = random.Random(16)
+    vocabulary = ["夜班", "欠薪", "社保", "食堂", "通勤", "加班费", "职工之家", "外卖骑手"]
+    union = GrassrootsUnionFactory()
+    for day in (datetime.date(2026, 8, 3), datetime.date(2026, 10, 12), datetime.date(2026, 11, 5)):
+        for _ in range(6):
+            sheet = VisitRecordFactory(
+                cadre=rng.choice([alice, bob]),
+                union=union,
+                start_date=day,
+                status=rng.choice(list(VisitRecord.Status.values)),
+                needs_and_opinions="，".join(rng.sample(vocabulary, 3)),
+            )
+            ProblemFactory(record=sheet, description="、".join(rng.sample(vocabulary, 2)))
+            OpinionFactory(
+                union=union,
+                text="".join(rng.sample(vocabulary, 2)),
+                created_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9))),
+            )
+    sql = """
+        SELECT COUNT(*) FROM records_visitrecord
+         WHERE status <> 'draft' AND start_date >= %(start)s AND start_date < %(end)s
+           AND (' ' || terms || ' ') LIKE %(word)s
+        UNION ALL
+        SELECT COUNT(*) FROM records_problem p JOIN records_visitrecord r ON r.id = p.record_id
+         WHERE r.start_date >= %(start)s AND r.start_date < %(end)s
+           AND (' ' || p.terms || ' ') LIKE %(word)s
+        UNION ALL
+        SELECT COUNT(*) FROM liaison_opinion
+         WHERE created_at >= %(start_at)s AND created_at < %(end_at)s
+           AND (' ' || terms || ' ') LIKE %(word)s
+    """
+
+    def by_hand(word, start, end):
+        at = [
+            timezone.make_aware(datetime.datetime.combine(d, datetime.time.min))
+            for d in (start, end)
+        ]
+        params = {"start": start, "end": end, "start_at": at[0], "end_at": at[1]}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {**params, "word": f"% {word} %"})
+            return sum(row[0] for row in cursor.fetchall())
+
+    hot = hot_terms_for(olivia.user, year=2026, quarter=4, limit=100, today=TODAY)
+    assert sorted(t.term for t in hot) == sorted(vocabulary)
+    for term in hot:
+        now = by_hand(term.term, datetime.date(2026, 10, 1), datetime.date(2027, 1, 1))
+        then = by_hand(term.term, datetime.date(2026, 7, 1), datetime.date(2026, 10, 1))
+        assert (term.count, term.previous) == (now, then), term.term

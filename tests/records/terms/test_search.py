@@ -99,3 +99,11 @@ def test_the_longer_word_is_marked_whole():
 
 def test_a_match_is_marked_whatever_its_case():
     assert highlight("外卖APP", ["app"]) == "外卖<mark>APP</mark>"
+
+
+def test_a_match_works_inside_another_query_too():
+    record = VisitRecordFactory(needs_and_opinions="夜班欠薪")
+    VisitRecordFactory(needs_and_opinions="食堂")
+    inner = matching(VisitRecord.objects.all(), "欠薪")
+    assert list(VisitRecord.objects.filter(pk__in=inner.values("pk"))) == [record]
+    assert list(Problem.objects.filter(record__in=inner)) == []
