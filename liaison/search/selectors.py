@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from liaison.models import Opinion
 from records.models import Problem, VisitRecord
+from records.terms.search import matching
 from records.terms.selectors import HotTerm, hot_terms, in_quarter, in_quarters
 
 
@@ -46,6 +47,17 @@ def hot_terms_for(
         replace(hot, url=search_url(hot.term, year, quarter))
         for hot in hot_terms(sources, year=year, quarter=quarter, limit=limit)
     ]
+
+
+def hits_for(
+    user, words: list[str], *, year: int | None, quarter: int | None, today: datetime.date
+) -> dict:
+    """The viewer's texts holding every one of `words`, by kind, newest first, narrowed to a
+    year or a quarter of it when given (by the date the hot terms count)."""
+    return {
+        kind: within(matching(rows, words), year, quarter).order_by("-pk")
+        for kind, rows in searchable_for(user, today).items()
+    }
 
 
 def within(queryset, year: int | None, quarter: int | None):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.search import selectors
 from liaison.search.forms import SearchForm
 from records.paging import CappedPaginator
-from records.terms.search import highlight, matching, query_terms
+from records.terms.search import highlight, query_terms
 from records.terms.selectors import previous_quarter
 
 PER_PAGE = 20
@@ -58,14 +58,12 @@ def search(request):
         return render(request, "liaison/search.html", context)
 
     words = query_terms(q)
-    found = {
-        kind: selectors.within(matching(rows, words), data.get("year"), data.get("quarter"))
-        .select_related(*KINDS[kind][1])
-        .order_by("-pk")  # newest first
-        for kind, rows in selectors.searchable_for(request.user, today).items()
-    }
+    found = selectors.hits_for(
+        request.user, words, year=data.get("year"), quarter=data.get("quarter"), today=today
+    )
     pages = {
-        kind: CappedPaginator(rows, PER_PAGE, limit=COUNT_LIMIT) for kind, rows in found.items()
+        kind: CappedPaginator(rows.select_related(*KINDS[kind][1]), PER_PAGE, limit=COUNT_LIMIT)
+        for kind, rows in found.items()
     }
     kind = request.GET.get("kind")
     if kind not in KINDS:  # the first kind with a hit
