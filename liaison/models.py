@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from records.models import Problem
+from records.terms.stored import SegmentedText, terms_field
 from unions.models import YEAR_VALIDATORS, Cadre, GrassrootsUnion, LiaisonAssignment
 from unions.roles import Role, cadre_of, has_role, sees_everything
 
@@ -90,7 +91,7 @@ class OpinionQuerySet(models.QuerySet):
         return self.filter(status__in=[Opinion.Status.NEW, Opinion.Status.TAKEN_UP])
 
 
-class Opinion(models.Model):
+class Opinion(SegmentedText, models.Model):
     """A need or opinion a worker left on their union's public page (no login).
 
     Personal data is optional (name, phone) and is shown only to the union's contact cadres and
@@ -167,8 +168,14 @@ class Opinion(models.Model):
         _("worker's rating"), max_length=12, choices=Problem.Satisfaction.choices, blank=True
     )
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    # The hot terms and the search (records.terms): the words of `text`, filled on save.
+    terms = terms_field()
+    TERMS_SOURCE = "text"
+    TERMS_DATE = "created_at"
 
-    history = HistoricalRecords(verbose_name=_("historical worker's opinion"))
+    history = HistoricalRecords(
+        verbose_name=_("historical worker's opinion"), excluded_fields=["terms"]
+    )
     objects = OpinionQuerySet.as_manager()
 
     class Meta:

@@ -5,6 +5,7 @@ on an SQLite file inside the project.
 """
 
 import datetime
+import tempfile
 from pathlib import Path
 
 import environ
@@ -201,6 +202,9 @@ MEDIA_URL = "media/"
 # internal location over MEDIA_ROOT (an X-Accel-Redirect header, records/files.py) instead of
 # being streamed by a gunicorn worker. Off: Django sends the file itself (runserver, tests).
 MEDIA_ACCEL_REDIRECT = env.bool("MEDIA_ACCEL_REDIRECT", default=False)
+# jieba's prefix cache (records/terms/segment.py): built by the first process that segments a
+# text, read by the next ones. Any directory the app may write.
+TERMS_CACHE_DIR = env.path("TERMS_CACHE_DIR", default=Path(tempfile.gettempdir()) / "liaison-jieba")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -40,6 +40,8 @@ urlpatterns = [
     path("compliance/export/", include((compliance_urls.workbook_urlpatterns, "workbooks"))),
     # Notice boards, workers' opinions, and the public page of each union (/u/<token>/).
     path("", include("liaison.boards.urls")),
+    # One search box over sheets, problems and opinions; the quarter's hot terms (热点).
+    path("search/", include("liaison.search.urls")),
     path("admin/", admin.site.urls),
     # For nginx, the monitoring and upgrades: no login, nothing about anyone.
     path("healthz/", health_views.healthz, name="healthz"),

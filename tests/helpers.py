@@ -396,6 +396,8 @@ PAGES: dict[str, Page] = {
     "boards:board-street": Page("GET", street, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "boards:board-all": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "boards:opinion-list": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    # Anyone logged in searches what they may open (an empty page of hits at worst).
+    "search:search": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
     "boards:opinion-take-up": Page("POST", opinion, (LOGIN, 302, 404, 404, 404, 403, 403)),
     # The answer the worker reads: the union's contact cadres and the organization department.
     "boards:opinion-answer": Page("GET", opinion, (LOGIN, 200, 404, 404, 404, 200, 403)),

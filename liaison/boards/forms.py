@@ -101,3 +101,4 @@ class OpinionFilterForm(forms.Form):
         choices=[("", _("All"))] + Opinion.Status.choices,
         required=False,
     )
+    q = forms.CharField(label=_("Words"), required=False, max_length=100)

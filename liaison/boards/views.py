@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from liaison.boards import board, opinions
 from liaison.boards.forms import OpinionAnswerForm, OpinionFilterForm
 from liaison.models import Opinion
+from records.terms.search import matching
 from unions.assignments.selectors import assigned_union_ids
 from unions.models import GrassrootsUnion, Street
 from unions.permissions import is_contact_cadre, may
@@ -147,6 +148,8 @@ def opinion_list(request):
     )
     if filters.is_valid() and filters.cleaned_data["status"]:
         shown = shown.filter(status=filters.cleaned_data["status"])
+    if filters.is_valid() and filters.cleaned_data["q"]:
+        shown = matching(shown, filters.cleaned_data["q"])
     page = Paginator(shown, OPINIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

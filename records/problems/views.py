@@ -32,6 +32,7 @@ from records.problems.forms import (
 )
 from records.problems.panels import render_panels
 from records.problems.rows import ledger_rows_html
+from records.terms.search import matching
 from records.versions import EditConflict
 from unions.permissions import may
 from unions.roles import cadre_of
@@ -278,6 +279,8 @@ def _ledger_queryset(request):
             problems = problems.filter(record__start_date__quarter=data["quarter"])
         if data["overdue"]:
             problems = problems.filter(selectors.overdue_q(today))
+        if data["q"]:
+            problems = matching(problems, data["q"])
     # What still needs someone comes first: overdue, then open by deadline (a fed-back problem
     # is still open: services.OPEN), then the closed ones.
     still_open = Case(When(status=Problem.Status.CLOSED, then=Value(1)), default=Value(0))
