@@ -14,6 +14,7 @@ MENU = {
     "list_quarterlymeeting": "liaison.list_quarterlymeeting",
     "view_compliance": "liaison.view_compliance",
     "activate_accounts": "liaison.activate_accounts",
+    "view_audit": "liaison.view_audit",
 }
 
 

@@ -11,6 +11,7 @@ from unions.permissions import (
     is_admin,
     is_contact_cadre,
     is_department_head,
+    is_discipline,
     is_organization,
     sees_everything,
 )
@@ -52,3 +53,7 @@ rules.add_perm("liaison.take_up_opinion", is_contact_cadre & contacts_union_of_o
 # Accounts created without a password: the list of those to activate, their printed links, and
 # sending the links (liaison/accounts/).
 rules.add_perm("liaison.activate_accounts", is_organization | is_admin)
+
+# The audit trail (liaison/audit/): every change, login and refused access. The organization
+# department and discipline inspection (纪检), whose only permission this is.
+rules.add_perm("liaison.view_audit", is_organization | is_discipline)

@@ -38,6 +38,8 @@ urlpatterns = [
     path("compliance/export/", include((compliance_urls.workbook_urlpatterns, "workbooks"))),
     # Notice boards, workers' opinions, and the public page of each union (/u/<token>/).
     path("", include("liaison.boards.urls")),
+    # The audit trail: every change, login and refused access (organization department, 纪检).
+    path("audit/", include("liaison.audit.urls")),
     path("admin/", admin.site.urls),
     # For nginx, the monitoring and upgrades: no login, nothing about anyone.
     path("healthz/", health_views.healthz, name="healthz"),
