@@ -402,6 +402,10 @@ PAGES: dict[str, Page] = {
     "accounts:activation-list": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "accounts:activation-sheet": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "accounts:activation-send": Page("POST", none, (LOGIN, 403, 403, 403, 403, 302, 302)),
+    # The audit trail: the organization department (and 纪检, tests/liaison/audit/); not the
+    # administrators, whose own changes are in it.
+    "audit:audit": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "audit:export": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
 }
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from liaison.models import MeetingDecision, WorkerHeartbeat
+from liaison.models import AuditEvent, MeetingDecision, WorkerHeartbeat
 from records.models import ExportJob, Notification, Problem, ReminderLog
 from tests.factories import (
     AttachmentFactory,
@@ -27,7 +27,7 @@ from tests.factories import (
     UserFactory,
     VisitRecordFactory,
 )
-from unions.models import UserPreference
+from unions.models import RoleChange, UserPreference
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,12 @@ pytestmark = pytest.mark.django_db
 # shown in the list filled and pointing at an object of its own, so a query per row would show.
 def build_department(n):
     return CadreFactory(department=DepartmentFactory()).department
+
+
+def build_audit_event(n):
+    if n == 0:  # the staff's own login is an event too: the list starts from the built rows
+        AuditEvent.objects.all().delete()
+    return AuditEvent.objects.create(kind="refused", username=f"user{n}", path="/x/", status=403)
 
 
 def build_problem(n):
@@ -94,12 +100,19 @@ BUILDERS = {
         taken_up_by=UserFactory(),
         taken_up_at=datetime.datetime.now(datetime.UTC),
     ),
+    "unions.rolechange": lambda n: RoleChange.objects.create(
+        username=f"user{n}", group="机关干部", action="given", changed_by=UserFactory()
+    ),
+    "liaison.auditevent": build_audit_event,
     # One row in use (pk 1); rows are built here only to count the changelist's queries.
     "liaison.workerheartbeat": lambda n: WorkerHeartbeat.objects.create(
         pk=n + 1, beat_at=datetime.datetime.now(datetime.UTC)
     ),
 }
 WITH_HISTORY = [
+    "unions.department",
+    "unions.cadre",
+    "unions.grassrootsunion",
     "records.visitrecord",
     "records.problem",
     "records.calendarday",
@@ -176,6 +189,8 @@ def test_the_change_page_opens(staff, label):
             "liaison.quarterlymeeting",
             "liaison.opinion",
             "liaison.workerheartbeat",
+            "liaison.auditevent",
+            "unions.rolechange",
         )
     ],
 )

@@ -18,6 +18,7 @@ from unions.models import (
     Department,
     GrassrootsUnion,
     LiaisonAssignment,
+    RoleChange,
     UserPreference,
     active_q,
 )
@@ -227,3 +228,25 @@ class LiaisonAssignmentAdmin(HistoryReadOnlyAdmin):
     @admin.display(description=_("street"), ordering="union__street")
     def street(self, assignment):
         return assignment.union.get_street_display()
+
+
+class TrailAdmin(admin.ModelAdmin):
+    """A row of the audit trail: read, never added, changed or deleted (here or anywhere)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(TrailAdmin):
+    list_display = ["at", "username", "action", "group", "changed_by", "reason"]
+    list_filter = ["action", "group"]
+    list_select_related = ["changed_by"]
+    search_fields = ["username", "group"]
+    date_hierarchy = "at"

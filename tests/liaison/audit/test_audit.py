@@ -213,7 +213,7 @@ def test_the_workbook_has_every_change_and_keeps_formulas_as_text(login, olivia)
     assert sheet["A1"].value == "审计日志"
     header = [c.value for c in sheet[3]]
     assert header[:3] == ["时间", "操作人", "对象类型"]
-    rows = [[c for c in row] for row in sheet.iter_rows(min_row=4)]
+    rows = [list(row) for row in sheet.iter_rows(min_row=4)]
     name_rows = [r for r in rows if r[6].value == "名称"]
     assert name_rows, "the union's name change is a row"
     cell = name_rows[0][8]
