@@ -4,6 +4,7 @@ The security log (logger "liaison.security") has one line for every login attemp
 failure, and for every request the app refused: 403, 429 (locked out, rate limited), and a 404
 from a URL that matched a page (how the app refuses an object the user may not see: it answers
 as if the id did not exist). A 404 for a path no page matches is noise from scanners, not logged.
+Each of these is also a row of the audit trail (`AuditEvent`, read on /audit/).
 """
 
 import logging

@@ -234,3 +234,22 @@ def test_the_admin_history_shows_labels_and_beijing_time(client, admin_user, oli
     assert "处级" in html and "division" not in html
     assert "职级" in html
     assert "10:00" in html and "02:00" not in html
+
+
+def test_a_role_given_in_the_admin_is_in_the_trail_by_the_administrator(client, admin_user, alice):
+    client.force_login(admin_user)
+    head = Group.objects.get(name=Role.DEPARTMENT_HEAD.group_name)
+    cadre = Group.objects.get(name=Role.CADRE.group_name)
+    response = client.post(
+        reverse("admin:auth_user_change", args=[alice.user.pk]),
+        {
+            "username": "alice",
+            "is_active": "on",
+            "groups": [cadre.pk, head.pk],
+            "date_joined_0": "2026-01-05",
+            "date_joined_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    change = RoleChange.objects.get(username="alice", group="部室负责人")
+    assert (change.action, change.changed_by) == ("given", admin_user)
