@@ -175,7 +175,7 @@ def entries(rows: Iterable[tuple]) -> list[Entry]:
 def _person(user) -> str:
     if user is None:
         return ""
-    cadre = getattr(user, "cadre", None) if hasattr(user, "cadre") else None
+    cadre = getattr(user, "cadre", None)  # selected with the user: None when not a cadre
     return f"{cadre.name}（{user.get_username()}）" if cadre else user.get_username()
 
 
