@@ -98,7 +98,7 @@ def log_role_change(sender, instance, action, reverse, pk_set, **kwargs) -> None
             instance._liaison_clearing = list(instance.groups.values_list("pk", flat=True))
         return
     if action == "post_clear":
-        pk_set = set(getattr(instance, "_liaison_clearing", ()))
+        pk_set = set(instance.__dict__.pop("_liaison_clearing", ()))
         action = "post_remove"
     if action not in ("post_add", "post_remove") or not pk_set:
         return
