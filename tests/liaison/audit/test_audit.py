@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from liaison.models import AuditEvent
+from records.models import VisitRecord
 from tests.factories import PASSWORD, GrassrootsUnionFactory, UserFactory
 from tests.org_workbooks import build
 from unions.history import acting_as
@@ -69,6 +70,14 @@ def test_discipline_inspection_is_refused_everywhere_else(login, dora, url):
     assert response.status_code in (302, 403)
     if response.status_code == 302:  # the admin sends non-staff to its own login
         assert "/admin/login/" in response.url
+
+
+def test_discipline_inspection_sees_no_record_in_the_list_open_to_every_login(login, world, dora):
+    # The record list answers every logged-in user with what their role lets them see: nothing.
+    assert VisitRecord.objects.exists()
+    page = login(dora).get(reverse("records:record-list")).context["page"]
+    assert page.paginator.count == 0
+    assert login(dora).get(reverse("boards:opinion-list")).status_code == 403
 
 
 @pytest.mark.parametrize("who", ["alice", "bob", "carol"])
