@@ -78,7 +78,13 @@ def cadre_of(user):
     if not hasattr(user, "_liaison_cadre"):
         from unions.models import Cadre
 
-        user._liaison_cadre = Cadre.objects.select_related("department").filter(user=user).first()
+        if user._meta.model.cadre.is_cached(user):
+            # Read with the user by the login backend (unions/backends.py): no query.
+            user._liaison_cadre = getattr(user, "cadre", None)
+        else:
+            user._liaison_cadre = (
+                Cadre.objects.select_related("department").filter(user=user).first()
+            )
     return user._liaison_cadre
 
 

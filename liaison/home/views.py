@@ -28,13 +28,15 @@ def home(request):
         return render(request, "liaison/home_no_role.html", context, status=403)
     # The page's own part is cached under the generations of what it shows, which the services
     # bump on commit (unions/cache.py; docs/decisions/0001-cadre-home-cache.md).
-    key = f"home:{user.pk}:{today.isoformat()}:{get_language()}:{home_generations(user, role)}"
+    current, made = generations.current(home_generation_keys(user, role))
+    key = f"home:{user.pk}:{today.isoformat()}:{get_language()}:{current}"
     # A part under a key is never stale while its generations are current, so each process also
     # keeps it in its own memory: a hit is one read of the shared cache (the generations).
     local = caches["local"]
     content = local.get(key)
     if content is None:
-        content = cache.get(key)
+        # Under a generation made just now nothing is cached yet: no read of the shared cache.
+        content = None if made else cache.get(key)
         if content is None:
             context = home_context(user, today, role)
             content = render_to_string("liaison/_home_content.html", context)
@@ -43,8 +45,8 @@ def home(request):
     return render(request, "liaison/home.html", {"content": content})
 
 
-def home_generations(user, role) -> str:
-    """The generations of everything `user`'s home shows (see home_context)."""
+def home_generation_keys(user, role) -> list[str]:
+    """The generation keys of everything `user`'s home shows (see home_context)."""
     keys = [generations.EVERYONE]
     cadre = cadre_of(user)
     if cadre is not None:
@@ -55,7 +57,7 @@ def home_generations(user, role) -> str:
         keys.append(generations.department_key(department.pk))
     if role == Role.ORGANIZATION:  # the federation's figures, as home_context shows them
         keys.append(generations.FEDERATION)
-    return generations.generations(keys)
+    return keys
 
 
 def home_context(user, today, role) -> dict:

@@ -31,7 +31,7 @@ from records.problems.forms import (
     TransferForm,
 )
 from records.problems.panels import render_panels
-from records.problems.rows import ledger_rows_html
+from records.problems.rows import ledger_rows_html, problem_items_html
 from records.terms.search import matching
 from records.versions import EditConflict
 from unions.permissions import may
@@ -232,7 +232,7 @@ def my_problems(request):
         Problem.objects.filter(record__cadre=cadre, resolution=Problem.Resolution.TRANSFER)
     ).select_related("record__union", "department", "leader")
     S = Problem.Status
-    groups = [
+    lists = [
         (_("Waiting for my feedback to the grassroots"), mine.filter(status=S.ANSWERED)),
         (
             _("Waiting for an answer"),
@@ -244,6 +244,10 @@ def my_problems(request):
             mine.filter(status__in=[S.FED_BACK, S.CLOSED]).order_by("-updated_at")[:20],
         ),
     ]
+    groups = []
+    for title, problems in lists:
+        problems = list(problems)
+        groups.append((title, problems, problem_items_html(problems)))
     return render(request, "records/my_problems.html", {"groups": groups})
 
 
@@ -252,7 +256,11 @@ def inbox(request):
     if not may(request.user, "records.view_problem_inbox"):
         raise PermissionDenied
     page = Paginator(selectors.inbox_for(request.user), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "records/inbox.html", {"page": page, "today": timezone.localdate()})
+    return render(
+        request,
+        "records/inbox.html",
+        {"page": page, "items_html": problem_items_html(page.object_list, show_cadre=True)},
+    )
 
 
 def _ledger_queryset(request):
