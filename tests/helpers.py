@@ -376,6 +376,9 @@ PAGES: dict[str, Page] = {
     "compliance:assessment": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
     "workbooks:compliance": Page("GET", none, (LOGIN, 403, 403, 200, 200, 200, 200)),
     "workbooks:assessment": Page("GET", none, (LOGIN, 403, 403, 200, 200, 200, 200)),
+    # The summary reported upward to the city federation: the organization department's.
+    "reports:report": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "reports:download": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
     "boards:board-index": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
     "boards:board": Page("GET", board, (LOGIN, 200, 404, 404, 404, 200, 200)),
     "boards:token-regenerate": Page("POST", board, (LOGIN, 403, 403, 403, 403, 302, 403)),
