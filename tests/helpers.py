@@ -360,6 +360,7 @@ PAGES: dict[str, Page] = {
     "assignments:roll-over": Page("POST", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
     "assignments:coverage": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
     "assignments:uncovered": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "assignments:uncovered-assign": Page("POST", year, (LOGIN, 403, 403, 403, 403, 400, 403)),
     "assignments:shared": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
     "assignments:cadres-without-units": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
     "assignments:import": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
