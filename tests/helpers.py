@@ -335,6 +335,9 @@ PAGES: dict[str, Page] = {
     "records:inbox": Page("GET", none, (LOGIN, 403, 403, 200, 200, 200, 403)),
     "records:ledger": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
     "records:ledger-export": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    # The ledger's bulk steps (an empty POST: nothing ticked, 400 for the organization department).
+    "records:ledger-bulk-preview": Page("POST", none, (LOGIN, 403, 403, 403, 403, 400, 403)),
+    "records:ledger-bulk-apply": Page("POST", none, (LOGIN, 403, 403, 403, 403, 302, 403)),
     "records:problem-detail": Page("GET", problem, (LOGIN, 200, 404, 200, 404, 200, 200)),
     # The problem is transferred to carol's department: she may accept (nothing to fill in) and
     # answer or hand it back (the empty form is refused, 400); a step that does not fit the

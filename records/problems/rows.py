@@ -21,9 +21,10 @@ def _shorten(text: str) -> str:
     return Truncator(text).chars(60)
 
 
-def ledger_rows_html(problems) -> str:
+def ledger_rows_html(problems, selected=frozenset()) -> str:
     """The rows of `problems` (with `is_overdue`, their sheet's union and cadre and their
-    department selected), every word translated here, once."""
+    department selected), every word translated here, once; the problems of `selected` ticked
+    (the bulk bar's checkboxes)."""
     if not problems:
         return ""
     return mark_safe(  # noqa: S308 — Jinja2's autoescape escaped every value
@@ -32,6 +33,8 @@ def ledger_rows_html(problems) -> str:
         .render(
             {
                 "problems": problems,
+                "selected": selected,
+                "tick": _("Select problem %(pk)s"),
                 "detail_url": _detail_url,
                 "shorten": _shorten,
                 "streets": {value: str(label) for value, label in Street.choices},
