@@ -15,6 +15,8 @@ MENU = {
     "view_compliance": "liaison.view_compliance",
     "report_upward": "liaison.report_upward",
     "activate_accounts": "liaison.activate_accounts",
+    "view_plan": "liaison.view_plan",
+    "set_calendar": "records.set_calendar",
 }
 
 
