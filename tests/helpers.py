@@ -307,6 +307,8 @@ RECEIPT = "7KQ2-M9XD-4HVA-3RTC"
 
 def receipt(w):
     return {"token": w.union.public_token, "code": RECEIPT}
+
+
 def alice_cadre(w):
     return {"pk": w.alice.pk}
 
