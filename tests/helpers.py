@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.http import urlsafe_base64_encode
+from openpyxl import load_workbook
 
 from records.models import ExportJob, Notification, Problem, VisitRecord
 from tests.factories import (
@@ -171,6 +173,15 @@ def tags(response) -> list[tuple[str, dict]]:
     parser = Tags()
     parser.feed(response.content.decode())
     return parser.tags
+
+
+def workbook_of(response):
+    """The workbook a download answered with (as Excel would open it)."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return load_workbook(BytesIO(b"".join(response.streaming_content)))
 
 
 def build_cadres(n: int, department, other_department):

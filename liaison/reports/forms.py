@@ -4,14 +4,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.compliance.forms import YearField
+from liaison.compliance.forms import PeriodForm
 from liaison.models import QUARTER_CHOICES
-from records.calendar import quarter_bounds
-from records.forms import style_filter_fields
 
 
-class ReportForm(forms.Form):
-    year = YearField()
+class ReportForm(PeriodForm):
+    """The dashboard's period (a quarter not started is refused there too), or a whole year."""
+
     quarter = forms.TypedChoiceField(
         label=_("Period"),
         coerce=int,
@@ -20,16 +19,11 @@ class ReportForm(forms.Form):
         choices=[("", _("Whole year")), *QUARTER_CHOICES],
     )
 
-    def __init__(self, data=None, *args, **kwargs):
-        if data is not None and not data.get("year"):
-            data = data.copy()
-            data["year"] = str(timezone.localdate().year)
-        super().__init__(data, *args, **kwargs)
-        style_filter_fields(self)
-
-    def clean(self):
-        cleaned = super().clean()
-        year, quarter = cleaned.get("year"), cleaned.get("quarter")
-        if year and quarter and quarter_bounds(year, quarter)[0] > timezone.localdate():
-            self.add_error("quarter", _("This quarter has not started yet."))
-        return cleaned
+    @staticmethod
+    def with_defaults(data):
+        """This year when none is given; no quarter is the whole year."""
+        if data.get("year"):
+            return data
+        data = data.copy()
+        data["year"] = str(timezone.localdate().year)
+        return data

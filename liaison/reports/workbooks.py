@@ -6,9 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from liaison.compliance.rules import ComplianceStatus
 from liaison.compliance.selectors import DepartmentSummary, coverage_total
-from liaison.compliance.workbooks import TOTAL_FILL
+from liaison.compliance.workbooks import SUMMARY_COLUMNS, TOTAL_FILL, UNION_COLUMNS
 from liaison.models import MeetingDecision
 from liaison.reports.selectors import Breakdown, UpwardReport
 from records import excel
@@ -43,14 +42,12 @@ def _sheet(workbook, report, *, name, columns, rows, totals: int = 0) -> None:
     )
 
 
+# The compliance report's summary columns: department, cadres, the three statuses, on track
+# (%); with the leaders after the cadres.
 CADRE_COLUMNS = [
-    excel.Column(gettext_lazy("Department"), 16),
-    excel.Column(gettext_lazy("Cadres"), 8),
+    *SUMMARY_COLUMNS[:2],
     excel.Column(gettext_lazy("Division level and above"), 10),
-    excel.Column(ComplianceStatus.ON_TRACK.label, 8),
-    excel.Column(ComplianceStatus.BEHIND.label, 8),
-    excel.Column(ComplianceStatus.NO_CONTACT.label, 8),
-    excel.Column(gettext_lazy("On track (%)"), 10),
+    *SUMMARY_COLUMNS[2:6],
 ]
 
 UNIT_COLUMNS = [
@@ -90,11 +87,9 @@ PROBLEM_COLUMNS = [
     excel.Column(gettext_lazy("Transferred"), 9),
     excel.Column(gettext_lazy("Overdue"), 9),
     excel.Column(gettext_lazy("Fed back"), 9),
-    excel.Column(gettext_lazy("Closed without feedback"), 10),
-    excel.Column(gettext_lazy("Still open"), 9),
-    excel.Column(gettext_lazy("Satisfied"), 9),
-    excel.Column(gettext_lazy("Basically satisfied"), 9),
-    excel.Column(gettext_lazy("Unsatisfied"), 9),
+    # Closed without feedback, still open, and the three degrees of satisfaction: as in the
+    # assessment's sheet of the unions.
+    *UNION_COLUMNS[-5:],
 ]
 
 OPINION_COLUMNS = [

@@ -8,11 +8,9 @@ alice's department and olivia is the organization department. Today is 2026-11-2
 
 import datetime
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from liaison.models import MeetingDecision
 from records.models import ContactForm, Problem
@@ -25,6 +23,7 @@ from tests.factories import (
     UserFactory,
     VisitRecordFactory,
 )
+from tests.helpers import workbook_of
 from unions.models import Street
 
 pytestmark = pytest.mark.django_db
@@ -88,14 +87,6 @@ def cast(alice, bob, carol, olivia):
     return {"alice": alice, "bob": bob, "carol": carol, "olivia": olivia}
 
 
-def workbook(response):
-    assert response.status_code == 200
-    assert response["Content-Type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    return load_workbook(BytesIO(b"".join(response.streaming_content)))
-
-
 def rows(sheet) -> list[list]:
     return [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
 
@@ -142,7 +133,7 @@ def test_the_organization_department_chooses_a_period_and_downloads(login, cast)
     assert page.context["report"].total.cadres == 4
     link = f"{DOWNLOAD}?year=2026&amp;quarter=4"
     assert link in page.content.decode()
-    assert workbook(client.get(DOWNLOAD, {"year": 2026, "quarter": 4}))
+    assert workbook_of(client.get(DOWNLOAD, {"year": 2026, "quarter": 4}))
 
 
 def test_a_quarter_not_started_is_refused_next_to_the_field(login, cast):
@@ -164,7 +155,7 @@ def test_the_quarterly_workbook_says_what_the_dashboard_says(login, cast, quarte
     dashboard = client.get(reverse("compliance:dashboard"), {"year": 2026, "quarter": quarter})
     total = dashboard.context["total"]
     streets = dashboard.context["streets"]
-    book = workbook(client.get(DOWNLOAD, {"year": 2026, "quarter": quarter}))
+    book = workbook_of(client.get(DOWNLOAD, {"year": 2026, "quarter": quarter}))
 
     assert book.sheetnames == [
         "干部与处级领导",
@@ -209,7 +200,7 @@ def test_the_quarterly_workbook_says_what_the_dashboard_says(login, cast, quarte
 
 
 def test_the_quarter_s_breakdowns(login, cast):
-    book = workbook(login(cast["olivia"]).get(DOWNLOAD, {"year": 2026, "quarter": 4}))
+    book = workbook_of(login(cast["olivia"]).get(DOWNLOAD, {"year": 2026, "quarter": 4}))
 
     forms = {row[0]: row[1:] for row in rows(book["记录单（按联系形式）"])}
     assert forms["深入基层走访调研"] == [1, 2]
@@ -231,7 +222,7 @@ def test_the_quarter_s_breakdowns(login, cast):
 
 def test_the_annual_workbook_adds_up_the_year(login, cast):
     client = login(cast["olivia"])
-    book = workbook(client.get(DOWNLOAD, {"year": 2026}))
+    book = workbook_of(client.get(DOWNLOAD, {"year": 2026}))
     q4 = client.get(reverse("compliance:dashboard"), {"year": 2026, "quarter": 4}).context
     q1 = client.get(reverse("compliance:dashboard"), {"year": 2026, "quarter": 1}).context
 
@@ -251,7 +242,7 @@ def test_the_annual_workbook_adds_up_the_year(login, cast):
 
 
 def test_a_text_that_looks_like_a_formula_stays_text(login, cast):
-    book = workbook(login(cast["olivia"]).get(DOWNLOAD, {"year": 2026, "quarter": 4}))
+    book = workbook_of(login(cast["olivia"]).get(DOWNLOAD, {"year": 2026, "quarter": 4}))
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
