@@ -6,6 +6,7 @@ them overdue since 2026-11-20; one with 法律工作部 (bob's). olivia is the o
 department, the only one with the ledger. Today is Tuesday 2026-11-24."""
 
 import datetime
+import time
 
 import pytest
 from django.urls import reverse
@@ -218,3 +219,40 @@ def test_another_problem_s_id_guessed_into_the_preview_is_not_taken(login, cast,
 
     assert response.status_code == 400
     assert response.context["bulk"].errors == {"scope": ["台账中没有符合条件的问题，无需操作。"]}
+
+
+def test_500_overdue_problems_through_the_pages_on_postgresql(
+    postgres_only, login, cast, department, capsys
+):
+    """The district's scale through the pages: every overdue problem of the filter previewed,
+    then applied, 500 timeline entries (the times are printed: pytest -s)."""
+    record = VisitRecordFactory(cadre=cast["alice"], start_date=datetime.date(2026, 11, 2))
+    Problem.objects.bulk_create(
+        Problem(
+            record=record,
+            description=f"问题{i}",
+            resolution=Problem.Resolution.TRANSFER,
+            status=S.TRANSFERRED,
+            department=department,
+            deadline=PAST,
+        )
+        for i in range(498)
+    )
+    client = login(cast["olivia"])
+    query = f"?department={department.pk}"
+    client.get(LEDGER)
+
+    started = time.perf_counter()
+    preview = client.post(PREVIEW + query, {"scope": "overdue", "action": "urge"})
+    previewed = time.perf_counter() - started
+    versions = [f"{o.problem.pk}:{o.problem.version}" for o in preview.context["taken"]]
+    started = time.perf_counter()
+    response = client.post(APPLY + query, {"action": "urge", "versions": versions})
+    applied = time.perf_counter() - started
+
+    with capsys.disabled():
+        print(f"\n500 problems through the pages: preview {previewed:.2f} s, apply {applied:.2f} s")
+    assert response.status_code == 302
+    assert len(versions) == 500
+    assert ProblemEvent.objects.filter(action="urge").count() == 500
+    assert applied <= 5
