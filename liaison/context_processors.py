@@ -17,6 +17,7 @@ MENU = {
     "activate_accounts": "liaison.activate_accounts",
     "view_plan": "liaison.view_plan",
     "set_calendar": "records.set_calendar",
+    "view_audit": "liaison.view_audit",
 }
 
 

@@ -11,6 +11,7 @@ from unions.permissions import (
     is_admin,
     is_contact_cadre,
     is_department_head,
+    is_discipline,
     is_organization,
     sees_everything,
 )
@@ -89,3 +90,6 @@ rules.add_perm(
 rules.add_perm("liaison.view_department_plan", sees_everything | heads_this_department)
 # The week across the federation.
 rules.add_perm("liaison.view_federation_plan", sees_everything)
+# The audit trail (liaison/audit/): every change, login and refused access. The organization
+# department and discipline inspection (纪检), whose only permission this is.
+rules.add_perm("liaison.view_audit", is_organization | is_discipline)

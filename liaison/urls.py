@@ -44,6 +44,8 @@ urlpatterns = [
     path("", include("liaison.boards.urls")),
     # One search box over sheets, problems and opinions; the quarter's hot terms (热点).
     path("search/", include("liaison.search.urls")),
+    # The audit trail: every change, login and refused access (organization department, 纪检).
+    path("audit/", include("liaison.audit.urls")),
     path("admin/", admin.site.urls),
     # For nginx, the monitoring and upgrades: no login, nothing about anyone.
     path("healthz/", health_views.healthz, name="healthz"),

@@ -458,6 +458,10 @@ PAGES: dict[str, Page] = {
     "records:holidays": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "records:holidays-preview": Page("POST", year, (LOGIN, 403, 403, 403, 403, 400, 400)),
     "records:holidays-save": Page("POST", year, (LOGIN, 403, 403, 403, 403, 400, 400)),
+    # The audit trail: the organization department (and 纪检, tests/liaison/audit/); not the
+    # administrators, whose own changes are in it.
+    "audit:audit": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "audit:export": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
 }
 
 

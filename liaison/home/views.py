@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache, caches
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from liaison.home import selectors
 from records.models import VisitRecord
 from unions import cache as generations
+from unions.permissions import may
 from unions.roles import Role, cadre_of, headed_department, primary_role
 
 RECENT_RECORDS = 10
@@ -20,6 +21,8 @@ def home(request):
     user = request.user
     today = timezone.localdate()
     role = primary_role(user)
+    if role is None and may(user, "liaison.view_audit"):
+        return redirect("audit:audit")  # 纪检: the audit trail is their one page
     if role is None:
         context = {"year": today.year, "today": today, "role": role}
         return render(request, "liaison/home_no_role.html", context, status=403)
