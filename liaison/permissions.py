@@ -40,6 +40,8 @@ rules.add_perm("liaison.view_compliance", sees_everything | heads_a_department |
 # Their workbooks: not a cadre's single row.
 rules.add_perm("liaison.export_compliance", sees_everything | heads_a_department)
 rules.add_perm("liaison.freeze_quarter", is_organization)
+# The summary reported upward to the city federation.
+rules.add_perm("liaison.report_upward", is_organization)
 
 # --- Notice boards and workers' opinions ---------------------------------------------------
 # The board index: every board, or a cadre's own contact units'.

@@ -38,6 +38,8 @@ urlpatterns = [
     path("compliance/", include("liaison.compliance.urls")),
     # Their workbooks: the quarterly compliance report and the annual assessment.
     path("compliance/export/", include((compliance_urls.workbook_urlpatterns, "workbooks"))),
+    # The summary reported upward to the city federation (quarter or year, Excel).
+    path("reports/", include("liaison.reports.urls")),
     # Notice boards, workers' opinions, and the public page of each union (/u/<token>/).
     path("", include("liaison.boards.urls")),
     # One search box over sheets, problems and opinions; the quarter's hot terms (热点).

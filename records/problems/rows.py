@@ -51,10 +51,16 @@ def _render(template: str, problems, **context) -> str:
     )
 
 
-def ledger_rows_html(problems) -> str:
-    """The ledger's table rows."""
+def ledger_rows_html(problems, selected=frozenset()) -> str:
+    """The ledger's table rows, the problems of `selected` ticked (the bulk bar's checkboxes)."""
     streets = {value: str(label) for value, label in Street.choices}
-    return _render("records/_ledger_rows.html", problems, streets=streets)
+    return _render(
+        "records/_ledger_rows.html",
+        problems,
+        streets=streets,
+        selected=selected,
+        tick=_("Select problem %(pk)s"),
+    )
 
 
 def problem_items_html(problems, *, show_cadre: bool = False) -> str:

@@ -840,7 +840,9 @@ def test_the_ledgers_rows_show_each_problem_with_its_badges_and_escape_what_peop
     html = " ".join(login(olivia).get(reverse("records:ledger")).content.decode().split())
 
     assert (
-        f'<tr> <td>{late.pk}</td> <td><a href="{detail_url(late)}">&lt;b&gt;{"夜" * 54}...</a></td>'
+        f'<tr> <td><input class="form-check-input" type="checkbox" name="problems"'
+        f' value="{late.pk}" form="ledger-bulk" aria-label="选择问题 {late.pk}"></td>'
+        f' <td>{late.pk}</td> <td><a href="{detail_url(late)}">&lt;b&gt;{"夜" * 54}...</a></td>'
         f' <td>A&amp;B &lt;i&gt;工会&lt;/i&gt;<br><small class="text-muted">'
         f"{label(Street.JINRONGJIE)}</small></td> <td>李爱丽</td> <td>宣传教育部</td>"
         f' <td class="text-nowrap">2026-11-20</td> <td class="text-nowrap"><span class="badge'
