@@ -14,6 +14,8 @@ MENU = {
     "list_quarterlymeeting": "liaison.list_quarterlymeeting",
     "view_compliance": "liaison.view_compliance",
     "activate_accounts": "liaison.activate_accounts",
+    "view_analysis": "liaison.view_analysis",
+    "list_researchtopic": "records.list_researchtopic",
 }
 
 

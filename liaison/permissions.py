@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from unions.assignments.selectors import assigned_union_ids
 from unions.permissions import (
+    has_cadre_profile,
     heads_a_department,
     is_admin,
     is_contact_cadre,
@@ -52,3 +53,9 @@ rules.add_perm("liaison.take_up_opinion", is_contact_cadre & contacts_union_of_o
 # Accounts created without a password: the list of those to activate, their printed links, and
 # sending the links (liaison/accounts/).
 rules.add_perm("liaison.activate_accounts", is_organization | is_admin)
+
+# 职工诉求分析: each user's own share (their sheets and units, a head their department's, the
+# organization department everything: liaison.analysis.selectors), as the lists it links to.
+rules.add_perm("liaison.view_analysis", is_organization | heads_a_department | has_cadre_profile)
+# 本季一题: the quarterly meeting picks the quarter's topic.
+rules.add_perm("liaison.pick_quarter_topic", is_organization)

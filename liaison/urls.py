@@ -34,6 +34,8 @@ urlpatterns = [
     path("meetings/", include("liaison.meetings.urls")),
     # Quarterly compliance, the freeze of a quarter, the annual assessment.
     path("compliance/", include("liaison.compliance.urls")),
+    # 职工诉求分析: needs, problems and opinions by category, street and quarter.
+    path("analysis/", include("liaison.analysis.urls")),
     # Their workbooks: the quarterly compliance report and the annual assessment.
     path("compliance/export/", include((compliance_urls.workbook_urlpatterns, "workbooks"))),
     # Notice boards, workers' opinions, and the public page of each union (/u/<token>/).

@@ -4,6 +4,7 @@ from records.notifications import urls as notifications
 from records.problems import urls as problems
 from records.register import urls as register
 from records.sheets import urls as sheets
+from records.topics import urls as topics
 
 app_name = "records"
 
@@ -12,4 +13,5 @@ urlpatterns = [
     *register.urlpatterns,
     *problems.urlpatterns,
     *notifications.urlpatterns,
+    *topics.urlpatterns,
 ]

@@ -107,5 +107,38 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
         choices=[("", _("All categories")), *Problem.Category.choices],
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    # The ledger is of transferred problems; the analysis links to all of a category's, or to
+    # those solved on the spot.
+    resolution = forms.ChoiceField(
+        label=_("Handling"),
+        required=False,
+        choices=[
+            ("", _("Transferred")),
+            ("on_spot", _("Solved on the spot")),
+            ("all", _("Transferred or solved on the spot")),
+        ],
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[("", _("Any outcome")), ("answered", _("Answered")), ("fed_back", _("Fed back"))],
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("Satisfaction"),
+        required=False,
+        choices=[("", _("Any satisfaction")), *Problem.Satisfaction.choices],
+    )
+    topic = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
-    field_order = ["status", "department", "street", "category", "year", "quarter", "overdue"]
+    field_order = [
+        "status",
+        "department",
+        "street",
+        "category",
+        "year",
+        "quarter",
+        "resolution",
+        "outcome",
+        "satisfaction",
+        "overdue",
+    ]
