@@ -100,8 +100,9 @@ class Tally:
     def __init__(self, rows, fields=("total",)):
         self.counts: Counter = Counter()
         for row in rows:
+            # Each level once: a row without a category (the sheets) is counted under None once.
             for quarter in (Quarter(row["y"], row["q"]), None):
-                for category in (row.get("category"), None):
+                for category in dict.fromkeys((row.get("category"), None)):
                     for street in (row["street"], None):
                         for field in fields:
                             self.counts[category, street, quarter, field] += row[field]
