@@ -70,7 +70,7 @@ OUTCOMES = {
     "unsatisfied": Q(satisfaction=Problem.Satisfaction.UNSATISFIED),
 }
 OUTCOME_LABELS = {
-    "total": _("Problems"),
+    "total": _("Number of problems"),
     "on_spot": _("Solved on the spot"),
     "transferred": _("Transferred"),
     "answered": _("Answered"),

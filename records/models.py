@@ -454,7 +454,7 @@ class ResearchTopic(models.Model):
         RESEARCH = "research", _("Research topic")
         QUARTER = "quarter", _("Topic of the quarter")
 
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(_("topic title"), max_length=100)
     question = models.TextField(_("question"))
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))

@@ -37,7 +37,7 @@ def analysis_workbook(figures: dict):
     )
     by_category = []
     for row in figures["categories"]:
-        by_category.append([row["label"], _("Problems"), *_compared(row["problems"])])
+        by_category.append([row["label"], _("Number of problems"), *_compared(row["problems"])])
         by_category.append([row["label"], _("Workers' opinions"), *_compared(row["opinions"])])
     excel.add_sheet(
         book,
@@ -65,7 +65,7 @@ def analysis_workbook(figures: dict):
         columns=[
             excel.Column(_("Street"), 14),
             *(excel.Column(label, 10) for label in CATEGORIES.labels),
-            excel.Column(_("Problems"), 10),
+            excel.Column(_("Number of problems"), 10),
             excel.Column(_("Workers' needs recorded on sheets"), 12),
             excel.Column(_("Workers' opinions"), 10),
         ],
@@ -75,7 +75,7 @@ def analysis_workbook(figures: dict):
     trends = figures["trends"]
     trend_rows = []
     for line in trends["lines"]:
-        trend_rows.append([line["label"], _("Problems"), *line["problems"]])
+        trend_rows.append([line["label"], _("Number of problems"), *line["problems"]])
         trend_rows.append([line["label"], _("Workers' opinions"), *line["opinions"]])
     excel.add_sheet(
         book,

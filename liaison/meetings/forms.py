@@ -74,7 +74,7 @@ class TopicOfTheQuarterForm(forms.Form):
     """本季一题: the hot issue the meeting picks, who leads it and by when."""
 
     category = forms.ChoiceField(label=_("Hot issue (category)"), choices=Problem.Category.choices)
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=_("Topic title"), max_length=100)
     question = forms.CharField(
         label=_("Question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -10,11 +10,11 @@ from records.counts import add_outcomes_sheet
 def topic_workbook(topic, figures: dict):
     book = excel.new_workbook()
     summary = [
-        [_("Title"), topic.title],
+        [_("Topic title"), topic.title],
         [_("Question"), topic.question],
         [_("Period"), f"{topic.starts_on:%Y-%m-%d} – {topic.ends_on:%Y-%m-%d}"],
         [_("Sheets that recorded workers' needs"), figures["needs"].value],
-        [_("Problems"), figures["problems"].value],
+        [_("Number of problems"), figures["problems"].value],
         *([row["label"], row["cell"].value] for row in figures["by_category"]),
     ]
     excel.add_sheet(
@@ -70,7 +70,7 @@ def topic_workbook(topic, figures: dict):
     ]
     excel.add_sheet(
         book,
-        name=_("Problems"),
+        name=_("Number of problems"),
         title=_("The topic's problems"),
         columns=[
             excel.Column(_("No."), 7),

@@ -310,13 +310,13 @@ def test_the_workbook_has_the_figures_in_the_export_conventions(login, demands, 
 
     assert response.status_code == 200
     book = load_workbook(BytesIO(b"".join(response.streaming_content)))
-    assert book.sheetnames == ["概况", "按类别", "街道×类别", "趋势", "办理结果"]
-    summary_sheet = book["概况"]
+    assert book.sheetnames == ["汇总", "按类别", "街道×类别", "趋势", "办理结果"]
+    summary_sheet = book["汇总"]
     assert summary_sheet.freeze_panes == "A4"
     assert [c.value for c in summary_sheet[3]][:3] == ["指标", "本季度", "上季度"]
-    assert [c.value for c in summary_sheet[5]][:4] == ["提出的问题", 4, 2, 2]
+    assert [c.value for c in summary_sheet[5]][:4] == ["反映的问题", 4, 2, 2]
     streets = {row[0].value: row for row in book["街道×类别"].iter_rows(min_row=4)}
-    assert streets["新街口街道"][1].value == 2  # wages in 新街口
+    assert streets["新街口街道"][2].value == 2  # wages (the second category) in 新街口
     assert not [
         cell.coordinate
         for sheet in book.worksheets
@@ -330,7 +330,7 @@ def test_a_cadres_workbook_holds_their_share_only(login, demands, bob):
     response = login(bob).get(reverse("analysis:export"))
     book = load_workbook(BytesIO(b"".join(response.streaming_content)))
 
-    assert [c.value for c in book["概况"][5]][:2] == ["提出的问题", 2]
+    assert [c.value for c in book["汇总"][5]][:2] == ["反映的问题", 2]
 
 
 def test_the_links_carry_the_lists_filters(demands, olivia):
