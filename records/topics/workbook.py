@@ -70,7 +70,7 @@ def topic_workbook(topic, figures: dict):
     ]
     excel.add_sheet(
         book,
-        name=_("Number of problems"),
+        name=_("The topic's problems"),
         title=_("The topic's problems"),
         columns=[
             excel.Column(_("No."), 7),
