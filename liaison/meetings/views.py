@@ -221,6 +221,7 @@ def meeting_print(request, pk: int):
         {
             "meeting": meeting,
             "agenda": agenda,
+            "figures": selectors.agenda_figures(request.user, meeting, timezone.localdate()),
             "attendees": meeting.attendees.select_related("department"),
             "decisions": meeting.decisions.select_related(
                 "problem__record__union", "problem__department", "department"

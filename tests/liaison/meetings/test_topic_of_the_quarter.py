@@ -192,3 +192,15 @@ def test_a_department_head_reads_the_agenda_but_cannot_pick(
 
     assert response.status_code == 403
     assert not ResearchTopic.objects.exists()
+
+
+def test_the_minutes_print_the_quarters_figures_and_topic(
+    login, olivia, alice, other_department, q3_meeting, wages_in_q3
+):
+    pick(q3_meeting, olivia.user, other_department)
+
+    response = login(olivia).get(reverse("meetings:print", args=[q3_meeting.pk]))
+
+    assert response.status_code == 200
+    assert "本季度职工诉求" in response.text
+    assert "欠薪问题专项调研" in response.text
