@@ -87,9 +87,7 @@ def _topic_form(request, meeting, figures, bound=None):
     return TopicOfTheQuarterForm(initial=initial)
 
 
-def _detail(
-    request, meeting, record_form=None, decision_forms=None, topic_form=None, status=200
-):
+def _detail(request, meeting, record_form=None, decision_forms=None, topic_form=None, status=200):
     """The agenda, each problem with its decision and, for the organizer, a decision form
     (once per problem, where it first appears; none for a closed problem); the quarter's
     figures and the topics of the quarter."""

@@ -257,7 +257,13 @@ def test_the_workbook_of_a_topic(login, olivia, topic, tagged):
     assert book.sheetnames == ["课题", "办理结果", "职工需求", "课题问题"]
     needs = book["职工需求"]
     assert needs.freeze_panes == "A4"
-    assert [c.value for c in needs[3]] == ["日期", "基层工会", "街道", "机关干部", "职工需求和意见建议"]
+    assert [c.value for c in needs[3]] == [
+        "日期",
+        "基层工会",
+        "街道",
+        "机关干部",
+        "职工需求和意见建议",
+    ]
     texts = [row[4].value for row in needs.iter_rows(min_row=4)]
     # A text that starts like a formula stays text.
     assert texts[0] == '=HYPERLINK("http://x","骑手希望设置爱心驿站")'
