@@ -5,9 +5,10 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from simple_history.utils import bulk_update_with_history
 
 from records.calendar import quarter_bounds
-from records.models import Problem, ResearchTopic
+from records.models import Problem, ResearchTopic, VisitRecord
 from unions.models import Department
 from unions.permissions import may
 
@@ -81,9 +82,15 @@ def topic_of_the_quarter_create(
         quarter=quarter,
     )
     first, last = quarter_bounds(year, quarter)
-    Problem.objects.filter(
-        category=category,
-        record__start_date__range=(first, last),
-        topic__isnull=True,
-    ).exclude(status=Problem.Status.CLOSED).exclude(record__status="draft").update(topic=topic)
+    followed = list(
+        Problem.objects.filter(
+            category=category, record__start_date__range=(first, last), topic__isnull=True
+        )
+        .exclude(status=Problem.Status.CLOSED)
+        .exclude(record__status=VisitRecord.Status.DRAFT)
+    )
+    for problem in followed:
+        problem.topic = topic
+    # Through the history helper: each problem's history says when it joined the topic.
+    bulk_update_with_history(followed, Problem, ["topic"], default_user=user)
     return topic

@@ -26,6 +26,9 @@ from tests.factories import (
 from unions.models import Cadre, Street
 from unions.roles import Role
 
+# Every test reads the role groups: ordered with the database tests (before the transactional
+# ones, whose flush empties the groups).
+pytestmark = pytest.mark.django_db
 D = datetime.date
 Q4 = Quarter(2026, 4)
 C = Problem.Category

@@ -12,6 +12,9 @@ from liaison.meetings import services as meetings
 from records.models import Problem, ResearchTopic
 from tests.factories import ProblemFactory, QuarterlyMeetingFactory
 
+# Every test reads the role groups: ordered with the database tests (before the transactional
+# ones, whose flush empties the groups).
+pytestmark = pytest.mark.django_db
 D = datetime.date
 C = Problem.Category
 

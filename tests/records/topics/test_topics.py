@@ -18,6 +18,9 @@ from tests.factories import (
     VisitRecordFactory,
 )
 
+# Every test reads the role groups: ordered with the database tests (before the transactional
+# ones, whose flush empties the groups).
+pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
