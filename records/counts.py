@@ -3,7 +3,6 @@ quarter, with how the problems ended. One GROUP BY query per kind, whatever the 
 analysis page (liaison/analysis) adds the workers' opinions, a topic's page (records/topics)
 reads its tagged sheets. Every count comes with the list behind it (see `links`)."""
 
-from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
@@ -93,22 +92,34 @@ OUTCOME_PARAMS = {
 
 
 class Tally:
-    """Counts by (category, street, quarter, field), summed up front at every level: a
-    category of None is every category, a street of None every street, a quarter of None
-    every quarter counted."""
+    """Counts by (category, street, quarter), summed up front at every level: a category of
+    None is every category, a street of None every street, a quarter of None every quarter
+    counted. Each key holds one count per field, added as a row (a few thousand rows, not one
+    dictionary update per field and level: BENCHMARKS.md)."""
 
     def __init__(self, rows, fields=("total",)):
-        self.counts: Counter = Counter()
+        self.index = {field: i for i, field in enumerate(fields)}
+        self.counts: dict[tuple, list[int]] = {}
         for row in rows:
+            values = [row[field] for field in fields]
+            quarter = (row["y"], row["q"])
+            category, street = row.get("category"), row["street"]
             # Each level once: a row without a category (the sheets) is counted under None once.
-            for quarter in (Quarter(row["y"], row["q"]), None):
-                for category in dict.fromkeys((row.get("category"), None)):
-                    for street in (row["street"], None):
-                        for field in fields:
-                            self.counts[category, street, quarter, field] += row[field]
+            keys = {
+                (c, s, q) for c in (category, None) for s in (street, None) for q in (quarter, None)
+            }
+            for key in keys:
+                total = self.counts.get(key)
+                if total is None:
+                    self.counts[key] = list(values)
+                else:
+                    for i, value in enumerate(values):
+                        total[i] += value
 
     def get(self, quarter: Quarter | None, *, category=None, street=None, field="total") -> int:
-        return self.counts[category, street, quarter, field]
+        key = (category, street, (quarter.year, quarter.quarter) if quarter else None)
+        total = self.counts.get(key)
+        return total[self.index[field]] if total else 0
 
 
 def _by_quarter(queryset: QuerySet, date_field: str, street_field: str) -> QuerySet:

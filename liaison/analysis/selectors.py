@@ -7,6 +7,7 @@ import datetime
 
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Opinion
@@ -28,8 +29,14 @@ def opinion_tally(opinions: QuerySet, first: Quarter, last: Quarter) -> Tally:
     """Opinions (a scoped queryset) left from `first` to `last`, by category, street and
     quarter (in Beijing time). One query."""
     start, end = first.bounds[0], last.bounds[1]
+    # As a range of times, not of dates: read from the index on created_at (a date of each
+    # row in Beijing time is computed for every row).
+    since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    until = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    )
     rows = (
-        opinions.filter(created_at__date__range=(start, end))
+        opinions.filter(created_at__gte=since, created_at__lt=until)
         .annotate(
             y=ExtractYear("created_at"),
             q=ExtractQuarter("created_at"),
