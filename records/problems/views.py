@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from records import excel
-from records.models import Problem
+from records.models import Problem, VisitRecord, topic_problems_q
 from records.paging import CappedPaginator, InTurn
 from records.problems import selectors
 from records.problems import services as loop
@@ -266,15 +266,26 @@ def inbox(request):
 
 
 def _ledger_queryset(request):
-    if not may(request.user, "records.view_ledger"):
+    if not may(request.user, "records.list_problems"):
         raise PermissionDenied
     today = timezone.localdate()
     filters = LedgerFilterForm(request.GET or None, years=range(today.year, today.year - 5, -1))
-    problems = selectors.with_overdue(
-        Problem.objects.filter(resolution=Problem.Resolution.TRANSFER), today
-    ).select_related("record__cadre__department", "record__union", "department", "leader")
-    if filters.is_valid():
-        data = filters.cleaned_data
+    # Each user's share: the organization department every problem, a head their department's,
+    # a cadre those they raised (Problem.objects.visible_to).
+    problems = selectors.with_overdue(Problem.objects.visible_to(request.user), today)
+    problems = problems.select_related(
+        "record__cadre__department", "record__union", "department", "leader"
+    )
+    data = filters.cleaned_data if filters.is_valid() else {}
+    resolution = data.get("resolution")
+    if resolution in ("on_spot", "all"):
+        # A problem on a draft is not raised yet (the analysis counts the same).
+        problems = problems.exclude(record__status=VisitRecord.Status.DRAFT)
+        if resolution == "on_spot":
+            problems = problems.filter(resolution=Problem.Resolution.ON_SPOT)
+    else:
+        problems = problems.filter(resolution=Problem.Resolution.TRANSFER)
+    if data:
         if data["status"]:
             problems = problems.filter(status=data["status"])
         if data["department"]:
@@ -291,6 +302,14 @@ def _ledger_queryset(request):
             problems = problems.filter(selectors.overdue_q(today))
         if data["q"]:
             problems = matching(problems, data["q"])
+        if data["outcome"] == "answered":
+            problems = problems.filter(answered_at__isnull=False)
+        elif data["outcome"] == "fed_back":
+            problems = problems.filter(feedback_on__isnull=False)
+        if data["satisfaction"]:
+            problems = problems.filter(satisfaction=data["satisfaction"])
+        if data["topic"]:
+            problems = problems.filter(topic_problems_q(data["topic"]))
     # What still needs someone comes first: overdue, then open by deadline (a fed-back problem
     # is still open: services.OPEN), then the closed ones.
     still_open = Case(When(status=Problem.Status.CLOSED, then=Value(1)), default=Value(0))
