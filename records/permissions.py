@@ -143,6 +143,9 @@ rules.add_perm("records.view_ledger", is_organization)
 # calendar too (the admin's calendar days go through the same service).
 rules.add_perm("records.set_calendar", is_organization | is_admin)
 rules.add_perm("records.list_problems", is_organization | heads_a_department | has_cadre_profile)
+# Steps on many problems at once from the ledger (urge, deadline, move): the organization
+# department's, which follows the programme's problems across departments.
+rules.add_perm("records.act_on_many_problems", is_organization)
 
 # --- Research topics (调研课题) ---------------------------------------------------------------
 

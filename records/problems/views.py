@@ -346,22 +346,29 @@ def narrow_page(queryset, number):
 @login_required
 def ledger(request):
     filters, problems = _ledger_queryset(request)
-    return _ledger_page(request, filters, problems, BulkForm())
+    bulk = BulkForm() if may(request.user, "records.act_on_many_problems") else None
+    return _ledger_page(request, filters, problems, bulk)
 
 
-def _ledger_page(request, filters, problems, bulk: BulkForm, status: int = 200):
+def _bulk_allowed(request):
+    if not may(request.user, "records.act_on_many_problems"):
+        raise PermissionDenied
+
+
+def _ledger_page(request, filters, problems, bulk: BulkForm | None, status: int = 200):
+    """The ledger; `bulk` is the bulk bar (None: the user may not act on many at once)."""
     page = narrow_page(problems, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     # The problems ticked stay ticked when the bulk bar is sent back with an error.
-    selected = set(bulk.cleaned_data.get("problems") or []) if bulk.is_bound else set()
+    selected = set(bulk.cleaned_data.get("problems") or []) if bulk and bulk.is_bound else set()
     return render(
         request,
         "records/ledger.html",
         {
             "filters": filters,
             "page": page,
-            "rows_html": ledger_rows_html(page.object_list, selected),
+            "rows_html": ledger_rows_html(page.object_list, selected, selectable=bulk is not None),
             "query": query.urlencode(),
             "bulk": bulk,
         },
@@ -411,6 +418,7 @@ def _preview(request, form, chosen, status: int = 200):
 @require_POST
 def ledger_bulk_preview(request):
     """What the step will do to each problem chosen, before anything is written."""
+    _bulk_allowed(request)
     filters, problems = _ledger_queryset(request)
     form = BulkForm(request.POST)
     if form.is_valid():
@@ -436,6 +444,7 @@ def ledger_bulk_preview(request):
 def ledger_bulk_apply(request):
     """The step previewed, on every problem at the version the preview showed: all of them,
     or (one refused) none."""
+    _bulk_allowed(request)
     _filters, problems = _ledger_queryset(request)
     form = BulkApplyForm(request.POST)
     if not form.is_valid():
