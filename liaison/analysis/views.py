@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from liaison.analysis import charts, workbook
 from liaison.analysis.forms import QuarterForm
 from liaison.analysis.selectors import analysis_figures
+from liaison.search.selectors import hot_terms_for
 from records import excel
 from records.counts import Quarter
 from unions.permissions import require_permission
@@ -26,6 +27,16 @@ def _quarter(request):
     return form, current, today
 
 
+# How many of the quarter's hot terms the page and its workbook list.
+HOT_TERMS = 15
+
+
+def _hot_terms(user, quarter, today):
+    return hot_terms_for(
+        user, year=quarter.year, quarter=quarter.quarter, limit=HOT_TERMS, today=today
+    )
+
+
 @require_permission("liaison.view_analysis")
 @require_GET
 def analysis(request):
@@ -38,9 +49,8 @@ def analysis(request):
         "trend_charts": charts.trend_lines(figures["trends"]),
         "trend": charts.TREND_GEOMETRY,
         "export_query": f"year={quarter.year}&quarter={quarter.quarter}",
-        # 本季度职工关注热点: the hot-terms selector's rows, wired in where it is built (the
-        # search feature); the section is left out while there are none.
-        "hot_terms": [],
+        # 本季度职工关注热点: the words of the texts the viewer may open (left out when none).
+        "hot_terms": _hot_terms(request.user, quarter, today),
     }
     return render(request, "liaison/analysis/page.html", context)
 
@@ -50,5 +60,5 @@ def analysis(request):
 def analysis_export(request):
     _form, quarter, today = _quarter(request)
     figures = analysis_figures(request.user, quarter, today)
-    book = workbook.analysis_workbook(figures)
+    book = workbook.analysis_workbook(figures, _hot_terms(request.user, quarter, today))
     return excel.workbook_response(book, f"analysis-{quarter.year}-q{quarter.quarter}.xlsx")

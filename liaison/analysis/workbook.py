@@ -22,7 +22,9 @@ def _compared(c) -> list:
     return [c.now.value, c.previous.value, c.change, c.year_before.value, c.change_on_year]
 
 
-def analysis_workbook(figures: dict):
+def analysis_workbook(figures: dict, hot_terms=()):
+    """The figures of `analysis_figures`, and the quarter's `hot_terms` (liaison.search) on a
+    sheet of their own."""
     quarter = figures["quarter"]
     book = excel.new_workbook()
     title = _("Workers' demands, %(quarter)s") % {"quarter": quarter.label}
@@ -93,5 +95,19 @@ def analysis_workbook(figures: dict):
         book,
         figures["outcomes"],
         title=_("How the problems ended, %(quarter)s") % {"quarter": quarter.label},
+    )
+    terms = [[hot.term, hot.count, hot.previous, hot.rise] for hot in hot_terms]
+    excel.add_sheet(
+        book,
+        name=_("Hot terms"),
+        title=_("What workers talk about, %(quarter)s") % {"quarter": quarter.label},
+        columns=[
+            excel.Column(_("Word"), 16),
+            excel.Column(_("Texts this quarter"), 12),
+            excel.Column(_("Texts the quarter before"), 12),
+            excel.Column(_("Rise"), 10),
+        ],
+        rows=terms,
+        row_count=len(terms),
     )
     return book

@@ -8,18 +8,22 @@ from django.db.models import Q
 
 from liaison.analysis.selectors import analysis_figures
 from liaison.models import QuarterlyMeeting
+from liaison.search.selectors import hot_terms_for
 from records.counts import Quarter
 from records.models import ResearchTopic
 from records.topics.selectors import topics_progress
 
 # Earlier topics of the quarter followed on an agenda.
 FOLLOWED_TOPICS = 4
+# The quarter's hot terms an agenda lists (本季度职工关注热点).
+HOT_TERMS = 10
 
 
 def agenda_figures(user, meeting: QuarterlyMeeting, today: datetime.date) -> dict:
     """The meeting quarter's figures as `user` may read them (liaison.analysis), and the
     topics of the quarter: its own and those of the meetings before it, with their problems
-    by where they stand. Four queries, and one more for the progress when there are topics."""
+    by where they stand; the quarter's hot terms. Seven queries, and one more for the progress
+    when there are topics."""
     figures = analysis_figures(user, Quarter(meeting.year, meeting.quarter), today)
     earlier = Q(year__lt=meeting.year) | Q(year=meeting.year, quarter__lt=meeting.quarter)
     topics = list(
@@ -32,7 +36,8 @@ def agenda_figures(user, meeting: QuarterlyMeeting, today: datetime.date) -> dic
         "summary": figures["summary"],
         "rising": figures["rising"],
         "followed": [(topic, progress[topic.pk]) for topic in topics],
-        # 本季度职工关注热点: the hot-terms selector's rows, wired in where it is built (the
-        # search feature); the agenda leaves the section out while there are none.
-        "hot_terms": [],
+        # 本季度职工关注热点: the words of the texts `user` may open (left out when none).
+        "hot_terms": hot_terms_for(
+            user, year=meeting.year, quarter=meeting.quarter, limit=HOT_TERMS, today=today
+        ),
     }

@@ -227,10 +227,28 @@ def test_a_wrong_quarter_shows_this_one(login, olivia):
     assert response.context["figures"]["quarter"] == Q4
 
 
-def test_the_page_has_no_hot_terms_section_without_terms(login, demands, olivia):
+def test_the_page_has_no_hot_terms_section_without_terms(login, olivia):
     response = login(olivia).get(reverse("analysis:page"))
 
     assert 'id="terms-heading"' not in response.text
+
+
+def test_the_hot_terms_of_the_quarter_open_their_texts(login, demands, olivia, bob):
+    """The sheets' needs say 职工希望增加夜班休息室: 夜班 and 休息室 are words (职工, 增加 are stop
+    words). The hot terms count every text the viewer may open: this quarter alice's filed and
+    returned sheets and bob's (his second has no needs), the quarter before one of alice's."""
+    response = login(olivia).get(reverse("analysis:page"))
+
+    terms = {hot.term: hot for hot in response.context["hot_terms"]}
+    assert "职工" not in terms
+    assert (terms["夜班"].count, terms["夜班"].previous, terms["夜班"].rise) == (3, 1, 2)
+    assert 'id="terms-heading"' in response.text
+    assert f'href="{terms["夜班"].url.replace("&", "&amp;")}">夜班</a>' in response.text
+    # bob's share: his one sheet of the quarter with needs.
+    bobs = {
+        hot.term: hot.count for hot in login(bob).get(reverse("analysis:page")).context["hot_terms"]
+    }
+    assert bobs["夜班"] == 1
 
 
 @pytest.mark.parametrize("persona", ["alice", "bob", "carol", "dave", "olivia"])
@@ -272,8 +290,9 @@ def test_the_page_costs_the_same_queries_for_1_row_and_for_many(
         response = client.get(url)
 
     assert response.status_code == 200
-    # The session, the user and roles, the cadre, the bell, and the three counts.
-    assert len(one) <= 9
+    # The session, the user and roles, the cadre, the bell, the three counts and the hot terms'
+    # three (sheets, problems, opinions).
+    assert len(one) <= 12
 
 
 # --- Pictures -----------------------------------------------------------------------------------
@@ -313,7 +332,11 @@ def test_the_workbook_has_the_figures_in_the_export_conventions(login, demands, 
 
     assert response.status_code == 200
     book = load_workbook(BytesIO(b"".join(response.streaming_content)))
-    assert book.sheetnames == ["汇总", "按类别", "街道×类别", "趋势", "办理结果"]
+    assert book.sheetnames == ["汇总", "按类别", "街道×类别", "趋势", "办理结果", "热点词"]
+    terms = {
+        row[0].value: [c.value for c in row[1:4]] for row in book["热点词"].iter_rows(min_row=4)
+    }
+    assert terms["夜班"] == [3, 1, 2]
     summary_sheet = book["汇总"]
     assert summary_sheet.freeze_panes == "A4"
     assert [c.value for c in summary_sheet[3]][:3] == ["指标", "本季度", "上季度"]

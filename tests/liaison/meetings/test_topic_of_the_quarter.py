@@ -82,7 +82,17 @@ def test_the_agenda_shows_the_categories_that_rose_most(login, olivia, alice, q4
     assert [row["category"] for row in figures["rising"]] == [C.SAFETY]
     assert "本季度职工诉求" in response.text
     assert "上升最多的类别" in response.text
-    # No hot terms passed: no empty section.
+    # 本季度职工关注热点: the words of the quarter's texts, each opening them in the search.
+    terms = {hot.term: hot for hot in figures["hot_terms"]}
+    assert 'id="section-terms"' in response.text
+    assert terms["加班费"].url == "/search/?q=%E5%8A%A0%E7%8F%AD%E8%B4%B9&year=2026&quarter=4"
+    assert terms["加班费"].rise > 0
+
+
+def test_an_agenda_without_texts_has_no_hot_terms_section(login, olivia, q4_meeting):
+    response = login(olivia).get(reverse("meetings:detail", args=[q4_meeting.pk]))
+
+    assert response.context["figures"]["hot_terms"] == []
     assert 'id="section-terms"' not in response.text
 
 
