@@ -88,3 +88,29 @@ def hot_terms(
             counter.update({t for t in terms.split() if len(t) >= MIN_TERM_LENGTH})
     ranked = sorted(now.items(), key=lambda item: (-item[1], -(item[1] - then[item[0]]), item[0]))
     return [HotTerm(term, count, then[term]) for term, count in ranked[:limit]]
+
+
+@dataclass(frozen=True)
+class TermCount:
+    term: str
+    counts: tuple[int, ...]  # texts using the term, one count per source
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def term_counts(sources: Iterable[QuerySet], *, limit: int = 20) -> list[TermCount]:
+    """The `limit` terms used in the most texts of `sources` whatever their dates (a research
+    topic's sheets and problems), each with how many texts of each source use it, most used
+    first. A text counts once per term. One query per source; nothing is segmented here."""
+    counters: list[Counter[str]] = []
+    for source in sources:
+        counter: Counter[str] = Counter()
+        rows = source.exclude(terms="").order_by().values_list("terms", flat=True)
+        for terms in rows.iterator(chunk_size=5000):
+            counter.update({t for t in terms.split() if len(t) >= MIN_TERM_LENGTH})
+        counters.append(counter)
+    total = sum(counters, Counter())
+    ranked = sorted(total.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [TermCount(term, tuple(c[term] for c in counters)) for term, _n in ranked]

@@ -9,9 +9,12 @@ from django.shortcuts import get_object_or_404
 from records import counts
 from records.counts import Cell, Quarter
 from records.models import Problem, ResearchTopic, VisitRecord, topic_problems_q
+from records.terms.selectors import term_counts
 from unions.permissions import may
 
 S = Problem.Status
+# The words of a topic's texts its page and brief list.
+TOPIC_TERMS = 15
 # A topic's progress (本季一题 on the agenda): its problems by where they stand.
 PROGRESS = {
     "total": Q(),
@@ -34,7 +37,8 @@ def get_topic_for_user(user, pk: int) -> ResearchTopic:
 
 def topic_figures(user, topic: ResearchTopic, today) -> dict:
     """The topic's sheets, needs and problems as `user` may read them: counts (two GROUP BY
-    queries), the needs' texts and the problems themselves (one query each)."""
+    queries), the needs' texts and the problems themselves (one query each), and the words
+    their texts use most (two queries), each opening the sheets and the problems using it."""
     sheets = VisitRecord.objects.visible_to(user).filter(topic=topic)
     problems = Problem.objects.visible_to(user).filter(topic_problems_q(topic.pk))
     first = Quarter(2016, 1)
@@ -51,7 +55,29 @@ def topic_figures(user, topic: ResearchTopic, today) -> dict:
         }
         for category, label in counts.CATEGORIES.choices
     ]
+    filed_sheets = sheets.filed()
+    raised = problems.exclude(record__status=VisitRecord.Status.DRAFT)
+    terms = [
+        {
+            "term": found.term,
+            "sheets": Cell(
+                found.counts[0],
+                counts.list_url(
+                    "records:record-list",
+                    status=VisitRecord.Status.FILED,
+                    topic=topic.pk,
+                    q=found.term,
+                ),
+            ),
+            "problems": Cell(
+                found.counts[1],
+                counts.list_url("records:ledger", resolution="all", topic=topic.pk, q=found.term),
+            ),
+        }
+        for found in term_counts([filed_sheets, raised], limit=TOPIC_TERMS)
+    ]
     return {
+        "terms": terms,
         "needs": Cell(needs.get(None), counts.sheets_url(None, topic=topic.pk)),
         "problems": Cell(tally.get(None), counts.problems_url(None, topic=topic.pk)),
         "by_category": by_category,
@@ -62,9 +88,9 @@ def topic_figures(user, topic: ResearchTopic, today) -> dict:
             .order_by("start_date", "pk")
         ),
         "problem_list": list(
-            problems.exclude(record__status=VisitRecord.Status.DRAFT)
-            .select_related("record__union", "department")
-            .order_by("status", "deadline", "pk")
+            raised.select_related("record__union", "department").order_by(
+                "status", "deadline", "pk"
+            )
         ),
     }
 

@@ -86,4 +86,17 @@ def topic_workbook(topic, figures: dict):
         rows=problems,
         row_count=len(problems),
     )
+    terms = [[t["term"], t["sheets"].value, t["problems"].value] for t in figures["terms"]]
+    excel.add_sheet(
+        book,
+        name=_("Hot terms"),
+        title=_("The words of the topic's texts"),
+        columns=[
+            excel.Column(_("Word"), 16),
+            excel.Column(_("Sheets"), 10),
+            excel.Column(_("Problems"), 10),
+        ],
+        rows=terms,
+        row_count=len(terms),
+    )
     return book

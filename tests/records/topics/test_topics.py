@@ -204,6 +204,29 @@ def test_every_number_of_a_topic_opens_a_list_of_as_many(login, alice, topic, ta
         assert client.get(cell.url).context["page"].paginator.count == cell.value, cell.url
 
 
+def test_the_words_of_a_topic_open_the_sheets_and_problems_using_them(
+    login, alice, olivia, topic, tagged
+):
+    """The tagged sheets' needs and the topic's problems, cut into words: 夜班 on one of alice's
+    sheets, 加班费 in the three problems' descriptions (the factory's), 外卖骑手 on bob's sheet,
+    which alice does not read."""
+    org = login(olivia).get(reverse("records:topic-detail", args=[topic.pk]))
+    words = {
+        t["term"]: (t["sheets"].value, t["problems"].value) for t in org.context["figures"]["terms"]
+    }
+    assert words["加班费"] == (0, 3)
+    assert words["夜班"] == (1, 0)
+    assert words["外卖骑手"] == (1, 0)
+    assert "外卖骑手" in org.text
+
+    client = login(alice)
+    f = client.get(reverse("records:topic-detail", args=[topic.pk])).context["figures"]
+    assert "外卖骑手" not in {t["term"] for t in f["terms"]}
+    for t in f["terms"]:
+        for cell in (t["sheets"], t["problems"]):
+            assert client.get(cell.url).context["page"].paginator.count == cell.value, cell.url
+
+
 @pytest.mark.parametrize(
     "name", ["records:topic-detail", "records:topic-print", "records:topic-export"]
 )
@@ -257,7 +280,11 @@ def test_the_workbook_of_a_topic(login, olivia, topic, tagged):
     response = login(olivia).get(reverse("records:topic-export", args=[topic.pk]))
 
     book = load_workbook(BytesIO(b"".join(response.streaming_content)))
-    assert book.sheetnames == ["课题", "办理结果", "职工需求", "课题问题"]
+    assert book.sheetnames == ["课题", "办理结果", "职工需求", "课题问题", "热点词"]
+    words = {
+        row[0].value: (row[1].value, row[2].value) for row in book["热点词"].iter_rows(min_row=4)
+    }
+    assert words["加班费"] == (0, 3)
     needs = book["职工需求"]
     assert needs.freeze_panes == "A4"
     assert [c.value for c in needs[3]] == [
