@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +28,7 @@ from records.models import (
     Problem,
     VisitRecord,
 )
+from records.sheets.selectors import filtered_records
 from unions.models import Cadre, Department, GrassrootsUnion, Street
 
 CHUNK_SIZE = 2000
@@ -228,16 +230,22 @@ def register_workbook(
     """The register as a write-only workbook of one sheet. Two queries: a count (for the
     filter's range) and the records themselves, however many there are. `progress(done,
     total=None)` hears of the rows written (an export's page shows it)."""
+    title = _("Register of filed work record sheets, %(period)s, %(department)s") % {
+        "period": period.label,
+        "department": department.name if department else _("All departments"),
+    }
     records = register_records(period=period, department=department, with_counts=False)
+    return records_workbook(records, title=title, progress=progress)
+
+
+def records_workbook(records: QuerySet, *, title: str, progress=None) -> Workbook:
+    """`records` (with dates) in the register's columns, oldest first, as a workbook."""
+    records = records.exclude(start_date=None).order_by("start_date", "pk")
     row_count = records.count()
     rows = _rows(records)
     if progress is not None:
         progress(0, row_count)
         rows = exports.counting(rows, progress)
-    title = _("Register of filed work record sheets, %(period)s, %(department)s") % {
-        "period": period.label,
-        "department": department.name if department else _("All departments"),
-    }
     workbook = excel.new_workbook()
     excel.add_sheet(
         workbook,
@@ -254,6 +262,12 @@ def register_workbook(
 def build_register(job: ExportJob, progress) -> Workbook:
     """An export job's register: the period and department chosen on the register's page."""
     params = job.params
+    if "filters" in params:  # the record list as filtered (records.sheets), in its user's scope
+        data = QueryDict(mutable=True)
+        for name, values in params["filters"].items():
+            data.setlist(name, values)
+        _form, records = filtered_records(job.requested_by, data)
+        return records_workbook(records, title=params["label"], progress=progress)
     period = Period(
         datetime.date.fromisoformat(params["start"]),
         datetime.date.fromisoformat(params["end"]),

@@ -399,9 +399,38 @@ class RecordFilterForm(FilterBar, YearQuarterForm):
         label=_("Street"), required=False, choices=[("", _("All streets")), *Street.choices]
     )
     needs = forms.BooleanField(label=_("Recorded workers' needs"), required=False)
+    cadre = forms.ModelChoiceField(
+        label=_("Cadre"), required=False, queryset=Cadre.objects.none(), empty_label=_("All cadres")
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.none(),
+        empty_label=_("All departments"),
+    )
+    start = forms.DateField(label=_("Or from"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    integrity = forms.BooleanField(label=_("Integrity exception"), required=False)
+    outside = forms.BooleanField(label=_("Outside the assignment"), required=False)
     # The analysis and a topic's page link here; the topic is only a filter of the sheets the
     # user may read anyway, so its id needs no check of its own.
     topic = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, cadres=None, departments=None, **kwargs):
+        """`cadres` and `departments`: the choices this user's scope offers (a cadre only
+        themselves): another's id is a form error, never a wider list."""
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres if cadres is not None else Cadre.objects.none()
+        self.fields["department"].queryset = (
+            departments if departments is not None else Department.objects.none()
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The start date is after the end date."))
+        return data
 
 
 # --- The problem loop ----------------------------------------------------------------------

@@ -4,12 +4,17 @@ texts to pick again."""
 import datetime
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from records.calendar import WorkingCalendar, days_in
+from records.counts import with_needs
 from records.models import CalendarDay, ResearchTopic, VisitRecord
-from unions.models import Cadre
+from records.sheets.forms import RecordFilterForm
+from records.terms.search import matching
+from unions.models import Cadre, Department
+
+YEARS_OFFERED = 5
 
 
 def days_planner(cadre: Cadre, *, today: datetime.date, record: VisitRecord | None = None):
@@ -94,3 +99,59 @@ def topics_to_tag(user, record: VisitRecord):
     return ResearchTopic.objects.filter(
         current | Q(pk__in=visible.open_on(today).values("pk"))
     ).order_by("-starts_on", "pk")
+
+
+def filtered_records(user, data) -> tuple[RecordFilterForm, QuerySet]:
+    """The record list's filter form for `user` and the sheets it selects, newest first: the
+    one filter that the list, its export and every figure linking to it use.
+
+    The filters only narrow what `user` may read (VisitRecord.visible_to): the cadre and the
+    department offered are those of the sheets in that scope, another's id is a form error,
+    and a form with an error selects nothing rather than everything."""
+    today = timezone.localdate()
+    records = VisitRecord.objects.visible_to(user)
+    cadres = Cadre.objects.filter(pk__in=records.values("cadre")).order_by("name", "pk")
+    form = RecordFilterForm(
+        data or None,
+        years=range(today.year, today.year - YEARS_OFFERED, -1),
+        cadres=cadres,
+        departments=Department.objects.filter(pk__in=cadres.values("department")).order_by(
+            "name"
+        ),
+    )
+    records = records.select_related("cadre", "union").order_by(
+        # A draft without dates yet is work to finish: first, on every database.
+        F("start_date").desc(nulls_first=True),
+        "-pk",
+    )
+    if not data:
+        return form, records
+    if not form.is_valid():
+        return form, records.none()
+    return form, _narrowed(records, form.cleaned_data)
+
+
+def _narrowed(records, data: dict):
+    exact = {
+        "start_date__year": data["year"],
+        "start_date__quarter": data["quarter"],
+        "start_date__gte": data["start"],
+        "start_date__lte": data["end"],
+        "union__name__icontains": data["union"],
+        "status": data["status"],
+        "contact_form": data["contact_form"],
+        "union__street": data["street"],
+        "topic": data["topic"],
+        "cadre": data["cadre"],
+        "cadre__department": data["department"],
+    }
+    records = records.filter(**{name: value for name, value in exact.items() if value})
+    if data["integrity"]:
+        records = records.integrity_exceptions()
+    if data["outside"]:
+        records = records.filter(outside_assignment=True)
+    if data["needs"]:
+        records = with_needs(records)
+    if data["q"]:
+        records = matching(records, data["q"])
+    return records

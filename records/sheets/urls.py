@@ -6,6 +6,7 @@ from records.sheets import views
 
 urlpatterns = [
     path("", views.record_list, name="record-list"),
+    path("export/", views.record_list_export, name="record-list-export"),
     path("new/", views.record_create, name="record-create"),
     path("<int:pk>/", views.record_detail, name="record-detail"),
     path("<int:pk>/edit/", views.record_edit, name="record-edit"),

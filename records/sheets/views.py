@@ -1,28 +1,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from records import exports
 from records.access import get_attachment_for_user, get_own_record, get_record_for_user
 from records.calendar import WorkingCalendar
-from records.counts import with_needs
 from records.files import file_response
-from records.models import Attachment, Problem, VisitRecord
+from records.models import Attachment, ExportJob, Problem, VisitRecord
 from records.paging import CappedPaginator
 from records.sheets import selectors, services
 from records.sheets.forms import (
     AttachmentForm,
     ProblemFormSet,
-    RecordFilterForm,
     ReturnForm,
     VisitRecordForm,
 )
-from records.terms.search import matching
 from records.versions import EditConflict
 from unions.assignments.selectors import assigned_union_ids
 from unions.models import GrassrootsUnion, Street
@@ -41,34 +40,7 @@ def _cadre_or_403(user):
 
 @login_required
 def record_list(request):
-    today = timezone.localdate()
-    filters = RecordFilterForm(request.GET or None, years=range(today.year, today.year - 5, -1))
-    records = (
-        VisitRecord.objects.visible_to(request.user)
-        .select_related("cadre", "union")
-        # A draft without dates yet is work to finish: first, on every database.
-        .order_by(F("start_date").desc(nulls_first=True), "-pk")
-    )
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["year"]:
-            records = records.filter(start_date__year=data["year"])
-        if data["quarter"]:
-            records = records.filter(start_date__quarter=data["quarter"])
-        if data["union"]:
-            records = records.filter(union__name__icontains=data["union"])
-        if data["status"]:
-            records = records.filter(status=data["status"])
-        if data["contact_form"]:
-            records = records.filter(contact_form=data["contact_form"])
-        if data["q"]:
-            records = matching(records, data["q"])
-        if data["street"]:
-            records = records.filter(union__street=data["street"])
-        if data["needs"]:
-            records = with_needs(records)
-        if data["topic"]:
-            records = records.filter(topic=data["topic"])
+    filters, records = selectors.filtered_records(request.user, request.GET)
     page = CappedPaginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -80,8 +52,33 @@ def record_list(request):
             "page": page,
             "query": query.urlencode(),
             "only_mine": not may(request.user, "records.view_others_visitrecord"),
+            "may_export": may(request.user, "records.export_register"),
         },
     )
+
+
+@login_required
+@require_POST
+def record_list_export(request):
+    """The record list as filtered, in the register's workbook (built off the request): the
+    same filter (selectors.filtered_records) in the asker's scope, run again when it is built."""
+    if not may(request.user, "records.export_register"):
+        raise PermissionDenied
+    filters, records = selectors.filtered_records(request.user, request.GET)
+    if request.GET and not filters.is_valid():
+        return redirect(f"{reverse('records:record-list')}?{request.GET.urlencode()}")
+    params = {name: values for name, values in request.GET.lists() if name != "page"}
+    title = _("Work record sheets as filtered, %(date)s") % {
+        "date": timezone.localdate().isoformat()
+    }
+    job = exports.request_export(
+        user=request.user,
+        kind=ExportJob.Kind.REGISTER,
+        params={"filters": params, "label": title},
+        title=title,
+        filename=f"record-sheets-{timezone.localdate():%Y%m%d}.xlsx",
+    )
+    return redirect("records:export-detail", pk=job.pk)
 
 
 @login_required
