@@ -115,9 +115,7 @@ def filtered_records(user, data) -> tuple[RecordFilterForm, QuerySet]:
         data or None,
         years=range(today.year, today.year - YEARS_OFFERED, -1),
         cadres=cadres,
-        departments=Department.objects.filter(pk__in=cadres.values("department")).order_by(
-            "name"
-        ),
+        departments=Department.objects.filter(pk__in=cadres.values("department")).order_by("name"),
     )
     records = records.select_related("cadre", "union").order_by(
         # A draft without dates yet is work to finish: first, on every database.
