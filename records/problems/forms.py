@@ -136,20 +136,40 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
         choices=[("", _("Any satisfaction")), *Problem.Satisfaction.choices],
     )
     topic = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    cadre = forms.ModelChoiceField(
+        label=_("Cadre"), required=False, queryset=Cadre.objects.none(), empty_label=_("All cadres")
+    )
+    start = forms.DateField(label=_("Or from"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
 
     field_order = [
         "q",
         "status",
+        "cadre",
         "department",
         "street",
         "category",
         "year",
         "quarter",
+        "start",
+        "end",
         "resolution",
         "outcome",
         "satisfaction",
         "overdue",
     ]
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        """`cadres`: those whose problems the user may read; another's id is a form error."""
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres if cadres is not None else Cadre.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The start date is after the end date."))
+        return data
 
 
 # --- Many problems in one step (the ledger) --------------------------------------------------

@@ -5,8 +5,11 @@ import datetime
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from records.models import Problem
+from records.models import Problem, VisitRecord, topic_problems_q
+from records.problems.forms import LedgerFilterForm
 from records.problems.services import WITH_A_DEPARTMENT
+from records.terms.search import matching
+from unions.models import Cadre
 from unions.roles import cadre_of, headed_department
 
 Status = Problem.Status
@@ -57,3 +60,65 @@ def inbox_for(user) -> QuerySet:
 
 
 # --- Who may act ---------------------------------------------------------------------------
+
+
+LEDGER_YEARS = 5
+
+
+def filtered_problems(user, data) -> tuple[LedgerFilterForm, QuerySet]:
+    """The ledger's filter form for `user` and the problems it selects, in the ledger's order:
+    the one filter of the ledger, its export and its bulk steps. Each user's share (the
+    organization department every problem, a head their department's, a cadre those they
+    raised: Problem.objects.visible_to) is only narrowed; the cadres offered are those of that
+    share, and a form with an error selects nothing."""
+    today = timezone.localdate()
+    visible = Problem.objects.visible_to(user)
+    filters = LedgerFilterForm(
+        data or None,
+        years=range(today.year, today.year - LEDGER_YEARS, -1),
+        cadres=Cadre.objects.filter(pk__in=visible.values("record__cadre")).order_by("name", "pk"),
+    )
+    problems = with_overdue(visible, today).select_related(
+        "record__cadre__department", "record__union", "department", "leader"
+    )
+    # What still needs someone comes first: overdue, then open by deadline (a fed-back problem
+    # is still open: services.OPEN), then the closed ones.
+    still_open = Case(When(status=Problem.Status.CLOSED, then=Value(1)), default=Value(0))
+    problems = problems.order_by("-is_overdue", still_open, "deadline", "-pk")
+    if data and not filters.is_valid():
+        return filters, problems.none()
+    data = filters.cleaned_data if data else {}
+    resolution = data.get("resolution")
+    if resolution in ("on_spot", "all"):
+        # A problem on a draft is not raised yet (the analysis counts the same).
+        problems = problems.exclude(record__status=VisitRecord.Status.DRAFT)
+        if resolution == "on_spot":
+            problems = problems.filter(resolution=Problem.Resolution.ON_SPOT)
+    else:
+        problems = problems.filter(resolution=Problem.Resolution.TRANSFER)
+    if not data:
+        return filters, problems
+    exact = {
+        "status": data["status"],
+        "department": data["department"],
+        "record__cadre": data["cadre"],
+        "record__union__street": data["street"],
+        "category": data["category"],
+        "record__start_date__year": data["year"],
+        "record__start_date__quarter": data["quarter"],
+        "record__start_date__gte": data["start"],
+        "record__start_date__lte": data["end"],
+        "satisfaction": data["satisfaction"],
+    }
+    problems = problems.filter(**{name: value for name, value in exact.items() if value})
+    if data["overdue"]:
+        problems = problems.filter(overdue_q(today))
+    if data["outcome"] == "answered":
+        problems = problems.filter(answered_at__isnull=False)
+    elif data["outcome"] == "fed_back":
+        problems = problems.filter(feedback_on__isnull=False)
+    if data["topic"]:
+        problems = problems.filter(topic_problems_q(data["topic"]))
+    if data["q"]:
+        problems = matching(problems, data["q"])
+    return filters, problems

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from records import excel
-from records.models import Problem, VisitRecord, topic_problems_q
+from records.models import Problem
 from records.paging import CappedPaginator, InTurn
 from records.problems import selectors
 from records.problems import services as loop
@@ -26,7 +25,6 @@ from records.problems.forms import (
     CloseForm,
     DeadlineForm,
     FeedbackForm,
-    LedgerFilterForm,
     NoteForm,
     ReasonForm,
     RetransferForm,
@@ -34,7 +32,6 @@ from records.problems.forms import (
 )
 from records.problems.panels import render_panels
 from records.problems.rows import ledger_rows_html, problem_items_html
-from records.terms.search import matching
 from records.versions import EditConflict
 from unions.permissions import may
 from unions.roles import cadre_of
@@ -268,52 +265,7 @@ def inbox(request):
 def _ledger_queryset(request):
     if not may(request.user, "records.list_problems"):
         raise PermissionDenied
-    today = timezone.localdate()
-    filters = LedgerFilterForm(request.GET or None, years=range(today.year, today.year - 5, -1))
-    # Each user's share: the organization department every problem, a head their department's,
-    # a cadre those they raised (Problem.objects.visible_to).
-    problems = selectors.with_overdue(Problem.objects.visible_to(request.user), today)
-    problems = problems.select_related(
-        "record__cadre__department", "record__union", "department", "leader"
-    )
-    data = filters.cleaned_data if filters.is_valid() else {}
-    resolution = data.get("resolution")
-    if resolution in ("on_spot", "all"):
-        # A problem on a draft is not raised yet (the analysis counts the same).
-        problems = problems.exclude(record__status=VisitRecord.Status.DRAFT)
-        if resolution == "on_spot":
-            problems = problems.filter(resolution=Problem.Resolution.ON_SPOT)
-    else:
-        problems = problems.filter(resolution=Problem.Resolution.TRANSFER)
-    if data:
-        if data["status"]:
-            problems = problems.filter(status=data["status"])
-        if data["department"]:
-            problems = problems.filter(department=data["department"])
-        if data["street"]:
-            problems = problems.filter(record__union__street=data["street"])
-        if data["category"]:
-            problems = problems.filter(category=data["category"])
-        if data["year"]:
-            problems = problems.filter(record__start_date__year=data["year"])
-        if data["quarter"]:
-            problems = problems.filter(record__start_date__quarter=data["quarter"])
-        if data["overdue"]:
-            problems = problems.filter(selectors.overdue_q(today))
-        if data["q"]:
-            problems = matching(problems, data["q"])
-        if data["outcome"] == "answered":
-            problems = problems.filter(answered_at__isnull=False)
-        elif data["outcome"] == "fed_back":
-            problems = problems.filter(feedback_on__isnull=False)
-        if data["satisfaction"]:
-            problems = problems.filter(satisfaction=data["satisfaction"])
-        if data["topic"]:
-            problems = problems.filter(topic_problems_q(data["topic"]))
-    # What still needs someone comes first: overdue, then open by deadline (a fed-back problem
-    # is still open: services.OPEN), then the closed ones.
-    still_open = Case(When(status=Problem.Status.CLOSED, then=Value(1)), default=Value(0))
-    return filters, problems.order_by("-is_overdue", still_open, "deadline", "-pk")
+    return selectors.filtered_problems(request.user, request.GET)
 
 
 def in_turn(problems) -> InTurn:
