@@ -351,6 +351,7 @@ PAGES: dict[str, Page] = {
     "set_language": Page("POST", none, (302, 302, 302, 302, 302, 302, 302), open_to_anonymous=True),
     # Lists and searches show each role its own share (tests/test_visible_to.py): 200 for all.
     "records:record-list": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    "records:record-list-export": Page("POST", none, (LOGIN, 403, 403, 302, 302, 302, 403)),
     "records:record-create": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 403)),
     "records:record-detail": Page("GET", record, (LOGIN, 200, 404, 200, 404, 200, 200)),
     "records:record-edit": Page("GET", draft, (LOGIN, 200, 404, 404, 404, 404, 403)),
@@ -433,6 +434,7 @@ PAGES: dict[str, Page] = {
     "boards:board-street": Page("GET", street, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "boards:board-all": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "boards:opinion-list": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    "boards:opinion-export": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
     # Anyone logged in searches what they may open (an empty page of hits at worst).
     "search:search": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
     "boards:opinion-take-up": Page("POST", opinion, (LOGIN, 302, 404, 404, 404, 403, 403)),

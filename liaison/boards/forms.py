@@ -11,9 +11,9 @@ from liaison.models import (
     OPINION_TEXT_MAX_LENGTH,
     Opinion,
 )
-from records.forms import YearQuarterForm
+from records.forms import DateInput, YearQuarterForm
 from records.models import Problem
-from unions.models import Street
+from unions.models import Cadre, Department, Street
 
 # A field people never see (moved off screen, skipped by the keyboard): a bot filling every
 # input fills it too. Named like a field bots like to fill.
@@ -113,4 +113,45 @@ class OpinionFilterForm(YearQuarterForm):
         label=_("Street"), required=False, choices=[("", _("All streets")), *Street.choices]
     )
 
-    field_order = ["q", "status", "category", "street", "year", "quarter"]
+    cadre = forms.ModelChoiceField(
+        label=_("Contact cadre"),
+        required=False,
+        queryset=Cadre.objects.none(),
+        empty_label=_("All cadres"),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.none(),
+        empty_label=_("All departments"),
+    )
+    start = forms.DateField(label=_("Or from"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+
+    field_order = [
+        "q",
+        "status",
+        "category",
+        "cadre",
+        "department",
+        "street",
+        "year",
+        "quarter",
+        "start",
+        "end",
+    ]
+
+    def __init__(self, *args, cadres=None, departments=None, **kwargs):
+        """`cadres` and `departments`: those of the user's scope (a cadre only themselves)."""
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres if cadres is not None else Cadre.objects.none()
+        self.fields["department"].queryset = (
+            departments if departments is not None else Department.objects.none()
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The start date is after the end date."))
+        return data

@@ -14,6 +14,7 @@ urlpatterns = [
     path("boards/street/<slug:street>/", views_board.board_street, name="board-street"),
     path("boards/all/", views_board.board_all, name="board-all"),
     path("opinions/", views_board.opinion_list, name="opinion-list"),
+    path("opinions/export/", views_board.opinion_export, name="opinion-export"),
     path("opinions/<int:pk>/take-up/", views_board.opinion_take_up, name="opinion-take-up"),
     path("opinions/<int:pk>/answer/", views_board.opinion_answer, name="opinion-answer"),
     # Public, no login: short, so the QR code stays small. The token is URL-safe base64.

@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liaison.boards import board, opinions
-from liaison.boards.forms import OpinionAnswerForm, OpinionFilterForm
-from liaison.models import Opinion
-from records.terms.search import matching
+from liaison.boards import board, opinions, selectors
+from liaison.boards.forms import OpinionAnswerForm
+from records import excel
 from unions.assignments.selectors import assigned_union_ids
 from unions.models import GrassrootsUnion, Street
 from unions.permissions import is_contact_cadre, may
@@ -140,26 +140,7 @@ def opinion_list(request):
     cadre = _contact_cadre(user)
     if not board.sees_every_board(user) and cadre is None:
         raise PermissionDenied
-    filters = OpinionFilterForm(request.GET or None, years=range(year, year - 5, -1))
-    shown = (
-        Opinion.objects.visible_to(user, year)
-        .select_related("union", "problem__record__cadre")
-        .order_by("-created_at", "-pk")
-    )
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["status"]:
-            shown = shown.filter(status=data["status"])
-        if data["category"]:
-            shown = shown.filter(category=data["category"])
-        if data["street"]:
-            shown = shown.filter(union__street=data["street"])
-        if data["year"]:
-            shown = shown.filter(created_at__year=data["year"])
-        if data["quarter"]:
-            shown = shown.filter(created_at__quarter=data["quarter"])
-        if data["q"]:
-            shown = matching(shown, data["q"])
+    filters, shown = selectors.filtered_opinions(user, request.GET)
     page = Paginator(shown, OPINIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -178,6 +159,59 @@ def opinion_list(request):
             "answers_all": opinions.may_answer(user, None),
         },
     )
+
+
+OPINION_COLUMNS = [
+    excel.Column(gettext_lazy("No."), 7),
+    excel.Column(gettext_lazy("Left at"), 16),
+    excel.Column(gettext_lazy("Grassroots union"), 28),
+    excel.Column(gettext_lazy("Street"), 12),
+    excel.Column(gettext_lazy("Category"), 12),
+    excel.Column(gettext_lazy("Opinion"), 40),
+    excel.Column(gettext_lazy("Name"), 10),
+    excel.Column(gettext_lazy("Phone"), 14),
+    excel.Column(gettext_lazy("Status"), 10),
+    excel.Column(gettext_lazy("Taken up by"), 10),
+    excel.Column(gettext_lazy("Answer"), 40),
+]
+
+
+@login_required
+@require_GET
+def opinion_export(request):
+    """The opinion list as filtered (selectors.filtered_opinions), as a workbook."""
+    user = request.user
+    if not board.sees_every_board(user) and _contact_cadre(user) is None:
+        raise PermissionDenied
+    _filters, shown = selectors.filtered_opinions(user, request.GET)
+
+    def rows():
+        for opinion in shown.iterator(chunk_size=2000):
+            problem = opinion.problem
+            yield [
+                opinion.pk,
+                timezone.localtime(opinion.created_at).replace(tzinfo=None),
+                opinion.union.name,
+                opinion.union.get_street_display(),
+                opinion.get_category_display(),
+                opinion.text,
+                opinion.name,
+                opinion.phone,
+                opinion.get_status_display(),
+                problem.record.cadre.name if problem else "",
+                opinion.answer,
+            ]
+
+    workbook = excel.new_workbook()
+    excel.add_sheet(
+        workbook,
+        name=_("Workers' opinions"),
+        title=_("Workers' opinions left on the notice boards"),
+        columns=OPINION_COLUMNS,
+        rows=rows(),
+        row_count=shown.count(),
+    )
+    return excel.workbook_response(workbook, f"opinions-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
