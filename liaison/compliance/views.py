@@ -127,10 +127,11 @@ def trend_bars(trend: list[tuple[int, Decimal]]) -> list[TrendBar]:
     return bars
 
 
-def rows_html(rows: list) -> str:
+def rows_html(rows: list, list_url: str = "") -> str:
     """The table's rows, one per cadre: by Jinja2, several times faster than Django's templates
     at thousands of rows (docs/decisions/0007-dashboard-rows-in-jinja2.md). Every word the rows
-    show is translated here, once."""
+    show is translated here, once. `list_url`: the record list of the quarter's filed sheets,
+    which each cadre's sheet counts open (with their cadre, and integrity exceptions)."""
     if not rows:
         return ""
     pace = floatformat(rows[0].pace) if rows[0].pace is not None else ""
@@ -140,6 +141,7 @@ def rows_html(rows: list) -> str:
         .render(
             {
                 "rows": rows,
+                "list_url": list_url,
                 "target": floatformat(rows[0].target),
                 "units_title": _("Contact units held / units to hold"),
                 "days_label": _("Working days filed"),
@@ -203,7 +205,10 @@ def dashboard(request):
             and snapshot is None
             and end < today,
             "rows": shown,
-            "rows_html": rows_html(shown),
+            "rows_html": rows_html(
+                shown,
+                f"{reverse('records:record-list')}?year={year}&quarter={quarter}&status=filed",
+            ),
             "row_count": len(rows),
             "total": compliance.overall_summary(rows),
             "departments": compliance.department_summary(rows) if scope.cadre is None else [],
