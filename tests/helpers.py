@@ -401,6 +401,8 @@ PAGES: dict[str, Page] = {
     # The assignment desk and the import are the organization department's alone.
     "assignments:desk-current": Page("GET", none, (LOGIN, 403, 403, 403, 403, 302, 403)),
     "assignments:desk": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "assignments:points": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "assignments:points-export": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
     "assignments:cadre": Page("GET", cadre, (LOGIN, 403, 403, 403, 403, 200, 403)),
     "assignments:assignment-add": Page("POST", cadre, (LOGIN, 403, 403, 403, 403, 302, 403)),
     "assignments:assignment-end": Page("POST", point, (LOGIN, 403, 403, 403, 403, 400, 403)),

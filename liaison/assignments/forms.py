@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.assignments.selectors import assignable_cadres
-from unions.models import YEAR_VALIDATORS, GrassrootsUnion
+from records.forms import FilterBar
+from unions.models import YEAR_VALIDATORS, Cadre, Department, GrassrootsUnion, Street
 
 
 class UnionSearchForm(forms.Form):
@@ -90,3 +91,36 @@ class OrgImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+
+
+class PointFilterForm(FilterBar, forms.Form):
+    """The contact point list's filters (the year is in the address)."""
+
+    q = forms.CharField(
+        label=_("Words"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Part of the name")}),
+    )
+    cadre = forms.ModelChoiceField(
+        label=_("Cadre"), required=False, queryset=Cadre.objects.none(), empty_label=_("All cadres")
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.none(),
+        empty_label=_("All departments"),
+    )
+    street = forms.ChoiceField(
+        label=_("Street"), required=False, choices=[("", _("All streets")), *Street.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), ("current", _("Current")), ("ended", _("Ended"))],
+    )
+
+    def __init__(self, *args, cadres, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres
+        self.fields["department"].queryset = departments

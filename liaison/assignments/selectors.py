@@ -12,7 +12,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from unions.models import Cadre, GrassrootsUnion, LiaisonAssignment, Street, active_q
+from unions.models import (
+    Cadre,
+    Department,
+    GrassrootsUnion,
+    LiaisonAssignment,
+    Street,
+    active_q,
+)
 
 
 def current_points(year: int):
@@ -166,3 +173,42 @@ def union_search(term: str, year: int):
         .annotate(contacts=_contacts(year))
         .order_by("name", "pk")
     )
+
+
+def filtered_points(user, data, year: int):
+    """The contact point list's filter form and the year's contact points it selects (by
+    department, cadre, union): the one filter of the list and its export. The list is the
+    organization department's (the desk's permission), so every cadre is offered; a form with
+    an error selects nothing."""
+    from liaison.assignments.forms import PointFilterForm  # the forms read this module
+
+    points = (
+        LiaisonAssignment.objects.for_year(year)
+        .select_related("cadre__department", "union")
+        .order_by("cadre__department__order", "cadre__department__name", "cadre__name", "pk")
+    )
+    cadres = Cadre.objects.filter(pk__in=points.values("cadre")).order_by("name", "pk")
+    form = PointFilterForm(
+        data or None,
+        cadres=cadres,
+        departments=Department.objects.filter(pk__in=cadres.values("department")).order_by(
+            "order", "name"
+        ),
+    )
+    if not data:
+        return form, points
+    if not form.is_valid():
+        return form, points.none()
+    data = form.cleaned_data
+    exact = {
+        "cadre": data["cadre"],
+        "cadre__department": data["department"],
+        "union__street": data["street"],
+        "union__name__icontains": data["q"],
+    }
+    points = points.filter(**{name: value for name, value in exact.items() if value})
+    if data["status"] == "current":
+        points = points.filter(ended_at__isnull=True)
+    elif data["status"] == "ended":
+        points = points.filter(ended_at__isnull=False)
+    return form, points

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from liaison.assignments import selectors
@@ -23,6 +24,7 @@ from liaison.assignments.forms import (
     OrgImportForm,
     UnionSearchForm,
 )
+from records import excel
 from unions.assignments import services
 from unions.models import Cadre, LiaisonAssignment, Street
 from unions.org_import.points import org_import, template_workbook
@@ -49,6 +51,61 @@ def get_cadre(pk: int) -> Cadre:
 @require_GET
 def desk_current(request):
     return redirect("assignments:desk", year=timezone.localdate().year)
+
+
+@require_permission("unions.manage_liaisonassignment")
+@require_GET
+def points(request, year: int):
+    """The year's contact points, filtered (selectors.filtered_points), counted, exportable."""
+    _check_year(year)
+    filters, shown = selectors.filtered_points(request.user, request.GET, year)
+    page = Paginator(shown, LIST_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "liaison/assignment_points.html",
+        {"year": year, "filters": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+POINT_COLUMNS = [
+    excel.Column(gettext_lazy("Department"), 16),
+    excel.Column(gettext_lazy("Cadre"), 10),
+    excel.Column(gettext_lazy("Grassroots union"), 30),
+    excel.Column(gettext_lazy("Street"), 12),
+    excel.Column(gettext_lazy("Ended on"), 12),
+    excel.Column(gettext_lazy("Reason for ending"), 24),
+]
+
+
+@require_permission("unions.manage_liaisonassignment")
+@require_GET
+def points_export(request, year: int):
+    """The contact point list as filtered, as a workbook."""
+    _check_year(year)
+    _filters, shown = selectors.filtered_points(request.user, request.GET, year)
+    rows = (
+        [
+            point.cadre.department.name,
+            point.cadre.name,
+            point.union.name,
+            point.union.get_street_display(),
+            point.ended_at,
+            point.end_reason,
+        ]
+        for point in shown.iterator(chunk_size=2000)
+    )
+    workbook = excel.new_workbook()
+    excel.add_sheet(
+        workbook,
+        name=_("Contact points"),
+        title=_("Contact points of %(year)s") % {"year": year},
+        columns=POINT_COLUMNS,
+        rows=rows,
+        row_count=shown.count(),
+    )
+    return excel.workbook_response(workbook, f"contact-points-{year}.xlsx")
 
 
 @require_permission("unions.manage_liaisonassignment")
