@@ -123,6 +123,8 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
             ("", _("Transferred")),
             ("on_spot", _("Solved on the spot")),
             ("all", _("Transferred or solved on the spot")),
+            # The analysis's count of transferred problems: those of filed sheets only.
+            ("transfer", _("Transferred, on filed sheets")),
         ],
     )
     outcome = forms.ChoiceField(

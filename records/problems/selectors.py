@@ -89,11 +89,13 @@ def filtered_problems(user, data) -> tuple[LedgerFilterForm, QuerySet]:
         return filters, problems.none()
     data = filters.cleaned_data if data else {}
     resolution = data.get("resolution")
-    if resolution in ("on_spot", "all"):
+    if resolution in ("on_spot", "all", "transfer"):
         # A problem on a draft is not raised yet (the analysis counts the same).
         problems = problems.exclude(record__status=VisitRecord.Status.DRAFT)
         if resolution == "on_spot":
             problems = problems.filter(resolution=Problem.Resolution.ON_SPOT)
+        elif resolution == "transfer":
+            problems = problems.filter(resolution=Problem.Resolution.TRANSFER)
     else:
         problems = problems.filter(resolution=Problem.Resolution.TRANSFER)
     if not data:
