@@ -71,7 +71,9 @@ if (root.scrollWidth > window.innerWidth) {
   let widest = null;
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    if (r.right > window.innerWidth + 1 && (!widest || r.right > widest.r)) widest = {r: r.right, el};
+    if (r.right > window.innerWidth + 1 && (!widest || r.right > widest.r)) {
+      widest = {r: r.right, el};
+    }
   }
   problems.push(`scrolls sideways: ${root.scrollWidth} > ${window.innerWidth}` +
     (widest ? ` (${describe(widest.el)})` : ''));
@@ -86,7 +88,8 @@ function describe(el) {
 
 function visible(el) {
   const style = getComputedStyle(el);
-  return style.visibility !== 'hidden' && style.display !== 'none' && el.getClientRects().length > 0;
+  return style.visibility !== 'hidden' && style.display !== 'none'
+    && el.getClientRects().length > 0;
 }
 
 function parse(colour) {
@@ -102,7 +105,10 @@ function over(top, bottom) {  // top blended over an opaque bottom
 }
 
 function luminance(c) {
-  const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const f = v => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  };
   return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
 }
 
@@ -134,7 +140,8 @@ while (walker.nextNode()) {
   const node = walker.currentNode;
   const text = node.textContent.trim();
   const el = node.parentElement;
-  if (!text || !el || ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'OPTION'].includes(el.tagName)) continue;
+  if (!text || !el) continue;
+  if (['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'OPTION'].includes(el.tagName)) continue;
   if (el.closest('template, [hidden], svg')) continue;
   if (!visible(el)) continue;
   const range = document.createRange();
@@ -178,9 +185,11 @@ while (walker.nextNode()) {
 for (const landmark of ['header', 'nav', 'main', 'footer']) {
   if (!document.querySelector(landmark)) problems.push(`no <${landmark}> landmark`);
 }
-const first = document.querySelector('a[href], button, input, select, textarea, summary');
+const first = document.querySelector(
+  'a[href], button, input:not([type=hidden]), select, textarea, summary');
 if (!first || first.textContent.trim() !== '跳到主要内容' || !first.matches('a[href="#main"]')) {
-  problems.push(`the first thing to tab to is not the skip link: ${first && first.outerHTML.slice(0, 80)}`);
+  problems.push('the first thing to tab to is not the skip link: '
+    + (first && first.outerHTML.slice(0, 80)));
 }
 if (!document.getElementById('main')) problems.push('the skip link has no #main to go to');
 
@@ -209,7 +218,8 @@ return problems;
 """
 
 OPEN_MENU = """
-document.querySelectorAll('#main-nav, .navbar .dropdown-menu').forEach(el => el.classList.add('show'));
+document.querySelectorAll('#main-nav, .navbar .dropdown-menu')
+  .forEach(el => el.classList.add('show'));
 """
 
 
