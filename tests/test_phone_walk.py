@@ -23,6 +23,7 @@ One browser per role, one live server for all. Screenshots of every page go to
 """
 
 import base64
+import re
 import shutil
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.browser import chromium_driver
+from tests.factories import CadreFactory, LiaisonAssignmentFactory
 from tests.helpers import LOGIN, PAGES, ROLES, project_url_names, user_of
 
 pytestmark = [
@@ -305,3 +307,60 @@ def test_every_page_of_the_role_fits_a_phone(role, world, live_server, tmp_path)
     )
     (shots / "problems.txt").write_text(report)
     assert not failures, f"{len(failures)} page(s) do not fit a phone:\n{report}"
+
+
+# Tables that stay tables on a phone: the printed sheets' own (they reflow by their own CSS).
+PRINTED_TABLES = {
+    "templates/liaison/_board.html",
+    "templates/records/record_print.html",
+    "templates/liaison/meeting_print.html",
+}
+
+
+def test_every_table_of_the_pages_turns_into_cards_on_a_phone():
+    templates = Path(settings.BASE_DIR) / "templates"
+    without = []
+    for path in sorted(templates.rglob("*.html")):
+        name = str(path.relative_to(settings.BASE_DIR))
+        for table in re.findall(r"<table[^>]*>", path.read_text()):
+            if name not in PRINTED_TABLES and "table-cards" not in table:
+                without.append(f"{name}: {table}")
+    assert without == []
+
+
+def pdf_pages(browser, keep: Path | None = None) -> int:
+    """The page printed as Chromium prints it (A4, the page's own @page size); its number of
+    pages. `keep`: where to leave the PDF for a person to look at."""
+    pdf = browser.execute_cdp_cmd(
+        "Page.printToPDF",
+        {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True},
+    )
+    data = base64.b64decode(pdf["data"])
+    if keep:
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        keep.write_bytes(data)
+    return len(re.findall(rb"/Type\s*/Page[^s]", data))
+
+
+def test_the_printed_pages_stay_one_a4_page_each(world, live_server, tmp_path):
+    """Reflowing for a phone's screen leaves paper alone: a union's board with six contact
+    cadres, a record sheet and a meeting's minutes print on one A4 page each."""
+    for _ in range(5):
+        LiaisonAssignmentFactory(cadre=CadreFactory(), union=world.union, year=2026)
+    browser = chromium_driver(tmp_path / "profile", device=SCREEN)
+    try:
+        log_in(browser, live_server, world.olivia.user)
+        for name, kwargs in (
+            ("boards:board", {"pk": world.union.pk}),
+            ("records:record-print", {"pk": world.filed.pk}),
+            ("meetings:print", {"pk": world.meeting.pk}),
+        ):
+            browser.get(live_server.url + reverse(name, kwargs=kwargs))
+            assert pdf_pages(browser, SHOTS / f"{name.replace(':', '-')}.pdf") == 1, name
+        # Two unions of a street: two boards, one page each.
+        browser.get(live_server.url + reverse("boards:board-street", args=[world.union.street]))
+        boards = len(browser.find_elements("css selector", "article.board"))
+        assert boards >= 1
+        assert pdf_pages(browser) == boards
+    finally:
+        browser.quit()
