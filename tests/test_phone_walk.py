@@ -34,7 +34,7 @@ from django.urls import reverse
 
 from tests.browser import chromium_driver
 from tests.factories import CadreFactory, LiaisonAssignmentFactory
-from tests.helpers import LOGIN, PAGES, ROLES, project_url_names, user_of
+from tests.helpers import LOGIN, PAGES, ROLES, build_cadres, project_url_names, user_of
 
 pytestmark = [
     pytest.mark.browser,
@@ -274,8 +274,21 @@ def test_every_page_is_walked_or_skipped_with_a_reason(world):
     assert sorted(walked & SKIPPED.keys()) == []
 
 
+@pytest.fixture
+def busier_world(world, department, other_department):
+    """The matrix's world with rows in every table: more cadres with units, sheets and
+    problems, and two accounts still to activate (the activation list and cards)."""
+    build_cadres(4, department, other_department)
+    for name in ("周新来", "吴待激活"):
+        user = CadreFactory(name=name, department=department).user
+        user.set_unusable_password()
+        user.save()
+    return world
+
+
 @pytest.mark.parametrize("role", WALKED_ROLES)
-def test_every_page_of_the_role_fits_a_phone(role, world, live_server, tmp_path):
+def test_every_page_of_the_role_fits_a_phone(role, busier_world, live_server, tmp_path):
+    world = busier_world
     browser = chromium_driver(tmp_path / "profile", device=SCREEN)
     shots = SHOTS / role
     shutil.rmtree(shots, ignore_errors=True)
