@@ -31,7 +31,9 @@
       if (!head) return;
       const names = [];
       Array.prototype.forEach.call(head.cells, function (cell) {
-        for (let i = 0; i < cell.colSpan; i++) names.push(cell.textContent.trim());
+        // A sort link's arrow (the dashboard's ▲ ▼) is not part of the name.
+        const name = cell.textContent.replace(/[▲▼]/g, "").trim();
+        for (let i = 0; i < cell.colSpan; i++) names.push(name);
       });
       Array.prototype.forEach.call(table.tBodies, function (body) {
         Array.prototype.forEach.call(body.rows, function (row) {
