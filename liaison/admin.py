@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.models import (
     MeetingDecision,
     Opinion,
+    OpinionReminderLog,
     QuarterlyMeeting,
     QuarterSnapshot,
     WorkerHeartbeat,
@@ -42,8 +43,16 @@ class OpinionAdmin(HistoryReadOnlyAdmin):
     """A worker's words as they left them, read here. Opinions arrive through the union's public
     page and are taken up on the site (`opinion_take_up`); an administrator may delete one."""
 
-    list_display = ["created_at", "union", "category", "status", "short_text", "taken_up_by"]
-    list_filter = ["status", "category", "union__street"]
+    list_display = [
+        "created_at",
+        "union",
+        "category",
+        "status",
+        "short_text",
+        "taken_up_by",
+        "rating",
+    ]
+    list_filter = ["status", "rating", "category", "union__street"]
     list_select_related = ["union", "taken_up_by"]
     search_fields = ["text", "union__name", "union__credit_code"]
     date_hierarchy = "created_at"
@@ -57,6 +66,22 @@ class OpinionAdmin(HistoryReadOnlyAdmin):
     @admin.display(description=_("need or opinion"))
     def short_text(self, opinion):
         return opinion.text[:60]
+
+
+@admin.register(OpinionReminderLog)
+class OpinionReminderLogAdmin(admin.ModelAdmin):
+    """What send_reminders has sent for unanswered opinions: read-only, the proof of once a
+    day."""
+
+    list_display = ["day", "opinion"]
+    list_select_related = ["opinion"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(MeetingDecision)

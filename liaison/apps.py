@@ -21,4 +21,8 @@ class LiaisonConfig(AppConfig):
 
         from liaison import permissions, security  # noqa: F401
 
+        # Adds the workers' opinions to a problem's page and to the daily reminders (records
+        # keeps the registries: it may not import liaison).
+        from liaison.boards import problem_panel, reminders  # noqa: F401
+
         security.connect_signals()

@@ -14,6 +14,8 @@ MENU = {
     "list_quarterlymeeting": "liaison.list_quarterlymeeting",
     "view_compliance": "liaison.view_compliance",
     "activate_accounts": "liaison.activate_accounts",
+    "view_plan": "liaison.view_plan",
+    "set_calendar": "records.set_calendar",
 }
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from records.models import Problem
+from records.terms.stored import SegmentedText, terms_field
 from unions.models import YEAR_VALIDATORS, Cadre, GrassrootsUnion, LiaisonAssignment
 from unions.roles import Role, cadre_of, has_role, sees_everything
 
@@ -86,8 +87,11 @@ class OpinionQuerySet(models.QuerySet):
     def new(self):
         return self.filter(status=Opinion.Status.NEW)
 
+    def unanswered(self):
+        return self.filter(status__in=[Opinion.Status.NEW, Opinion.Status.TAKEN_UP])
 
-class Opinion(models.Model):
+
+class Opinion(SegmentedText, models.Model):
     """A need or opinion a worker left on their union's public page (no login).
 
     Personal data is optional (name, phone) and is shown only to the union's contact cadres and
@@ -98,6 +102,8 @@ class Opinion(models.Model):
     class Status(models.TextChoices):
         NEW = "new", pgettext_lazy("opinion status", "New")
         TAKEN_UP = "taken_up", pgettext_lazy("opinion status", "Taken up")
+        ANSWERED = "answered", pgettext_lazy("opinion status", "Answered")
+        CLOSED = "closed", pgettext_lazy("opinion status", "Closed")
 
     union = models.ForeignKey(
         GrassrootsUnion,
@@ -140,8 +146,36 @@ class Opinion(models.Model):
         verbose_name=_("taken up by"),
     )
     taken_up_at = models.DateTimeField(_("taken up at"), null=True, blank=True)
+    # The worker's receipt (liaison/boards/receipts.py): only a keyed hash of its code, so the
+    # database never holds the code itself. Empty for opinions left before receipts existed.
+    receipt_hash = models.CharField(
+        _("receipt hash"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    # The answer the worker reads with the receipt (no one's name is shown with it).
+    answer = models.TextField(
+        _("answer to the worker"), blank=True, validators=[MaxLengthValidator(2000)]
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    rating = models.CharField(
+        _("worker's rating"), max_length=12, choices=Problem.Satisfaction.choices, blank=True
+    )
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    # The hot terms and the search (records.terms): the words of `text`, filled on save.
+    terms = terms_field()
+    TERMS_SOURCE = "text"
+    TERMS_DATE = "created_at"
 
-    history = HistoricalRecords(verbose_name=_("historical worker's opinion"))
+    history = HistoricalRecords(
+        verbose_name=_("historical worker's opinion"), excluded_fields=["terms"]
+    )
     objects = OpinionQuerySet.as_manager()
 
     class Meta:
@@ -155,13 +189,40 @@ class Opinion(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="new") | Q(taken_up_at__isnull=False),
+                condition=~Q(status="taken_up") | Q(taken_up_at__isnull=False),
                 name="opinion_taken_up_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["answered", "closed"])
+                | (Q(answered_at__isnull=False) & ~Q(answer="")),
+                name="opinion_answered_has_answer",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating="") | Q(status="closed", rated_at__isnull=False),
+                name="opinion_rated_is_closed",
             ),
         ]
 
     def __str__(self):
         return self.text[:40]
+
+
+class OpinionReminderLog(models.Model):
+    """A reminder sent for an unanswered opinion on a day (liaison/boards/reminders.py): the
+    unique key sends it once per opinion per day, as records.ReminderLog does for problems."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("opinion reminder sent")
+        verbose_name_plural = _("opinion reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["opinion", "day"], name="one_opinion_reminder_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.day} #{self.opinion_id}"
 
 
 class MeetingDecision(models.Model):

@@ -14,7 +14,7 @@ from unions.permissions import (
     is_organization,
     sees_everything,
 )
-from unions.roles import cadre_of
+from unions.roles import cadre_of, headed_department
 
 
 @rules.predicate
@@ -48,7 +48,42 @@ rules.add_perm("liaison.view_every_board", sees_everything)
 # A new public link (the printed QR code stops working).
 rules.add_perm("liaison.regenerate_board_token", is_organization)
 rules.add_perm("liaison.take_up_opinion", is_contact_cadre & contacts_union_of_opinion)
+# The answer the worker reads with the receipt: the union's contact cadres, and the
+# organization department (for a union nobody contacts, or when a cadre is away).
+rules.add_perm(
+    "liaison.answer_opinion", (is_contact_cadre & contacts_union_of_opinion) | is_organization
+)
 
 # Accounts created without a password: the list of those to activate, their printed links, and
 # sending the links (liaison/accounts/).
 rules.add_perm("liaison.activate_accounts", is_organization | is_admin)
+
+# --- The contact calendar (liaison/plan/) --------------------------------------------------
+
+
+@rules.predicate
+def is_cadre_itself(user, cadre) -> bool:
+    own = cadre_of(user)
+    return cadre is not None and own is not None and own.pk == cadre.pk
+
+
+@rules.predicate
+def heads_department_of_cadre(user, cadre) -> bool:
+    department = headed_department(user)
+    return cadre is not None and department is not None and cadre.department_id == department.pk
+
+
+@rules.predicate
+def heads_this_department(user, department) -> bool:
+    headed = headed_department(user)
+    return department is not None and headed is not None and headed.pk == department.pk
+
+
+# A cadre their own month, a head their department's cadres, the organization department all.
+rules.add_perm("liaison.view_plan", sees_everything | heads_a_department | is_contact_cadre)
+rules.add_perm(
+    "liaison.view_cadre_plan", sees_everything | heads_department_of_cadre | is_cadre_itself
+)
+rules.add_perm("liaison.view_department_plan", sees_everything | heads_this_department)
+# The week across the federation.
+rules.add_perm("liaison.view_federation_plan", sees_everything)

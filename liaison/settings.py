@@ -5,6 +5,7 @@ on an SQLite file inside the project.
 """
 
 import datetime
+import tempfile
 from pathlib import Path
 
 import environ
@@ -201,6 +202,9 @@ MEDIA_URL = "media/"
 # internal location over MEDIA_ROOT (an X-Accel-Redirect header, records/files.py) instead of
 # being streamed by a gunicorn worker. Off: Django sends the file itself (runserver, tests).
 MEDIA_ACCEL_REDIRECT = env.bool("MEDIA_ACCEL_REDIRECT", default=False)
+# jieba's prefix cache (records/terms/segment.py): built by the first process that segments a
+# text, read by the next ones. Any directory the app may write.
+TERMS_CACHE_DIR = env.path("TERMS_CACHE_DIR", default=Path(tempfile.gettempdir()) / "liaison-jieba")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -369,6 +373,14 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
 # OPINION_RATE_WINDOW seconds; counted in the database, so it holds across app processes.
 OPINION_RATE_LIMIT = env.int("OPINION_RATE_LIMIT", default=5)
 OPINION_RATE_WINDOW = 3600
+# The worker's receipt (/u/<token>/r/<code>/): an address whose codes found nothing this many
+# times within OPINION_RATE_WINDOW gets 429 for every code until the window ends. Counted in
+# the shared cache (the database's by default), so it holds across app processes.
+RECEIPT_RATE_LIMIT = env.int("RECEIPT_RATE_LIMIT", default=10)
+RECEIPT_RATE_CACHE_ALIAS = "default"
+# An opinion nobody has answered (for the worker) this many working days after it was left is
+# in the daily reminders of its union's contact cadres.
+OPINION_ANSWER_DAYS = env.int("OPINION_ANSWER_DAYS", default=5)
 # How many reverse proxies in front of the app append to X-Forwarded-For. 0: the client is
 # REMOTE_ADDR and the header is ignored (anyone can forge it).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

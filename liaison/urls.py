@@ -32,12 +32,16 @@ urlpatterns = [
     # The assignment desk (联系点分配), coverage, and the Excel import of the organization.
     path("assignments/", include("liaison.assignments.urls")),
     path("meetings/", include("liaison.meetings.urls")),
+    # The contact calendar: a cadre's month, a department's month, the federation's week.
+    path("plan/", include("liaison.plan.urls")),
     # Quarterly compliance, the freeze of a quarter, the annual assessment.
     path("compliance/", include("liaison.compliance.urls")),
     # Their workbooks: the quarterly compliance report and the annual assessment.
     path("compliance/export/", include((compliance_urls.workbook_urlpatterns, "workbooks"))),
     # Notice boards, workers' opinions, and the public page of each union (/u/<token>/).
     path("", include("liaison.boards.urls")),
+    # One search box over sheets, problems and opinions; the quarter's hot terms (热点).
+    path("search/", include("liaison.search.urls")),
     path("admin/", admin.site.urls),
     # For nginx, the monitoring and upgrades: no login, nothing about anyone.
     path("healthz/", health_views.healthz, name="healthz"),

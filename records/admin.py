@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from records.calendar import calendar_load_year, library_covers
+from records.calendar import Override, calendar_days_set, calendar_load_year, library_covers
 from records.models import (
     Attachment,
     CalendarDay,
@@ -20,7 +20,6 @@ from records.models import (
     VisitRecord,
 )
 from records.versions import claim_version
-from unions import cache as generations
 from unions.admin import HistoryReadOnlyAdmin
 
 
@@ -271,18 +270,19 @@ class CalendarDayAdmin(HistoryReadOnlyAdmin):
     def weekday(self, day):
         return date_format(day.date, "l")
 
-    # Every home's pace counts working days: an override changes them all.
+    # Saved and deleted through the calendar's one service (records.calendar.calendar_days_set),
+    # as the year's holidays form does: history, and every home's pace recounted.
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        generations.everyone_changed()
+        moved = [form.initial["date"]] if change and "date" in form.changed_data else []
+        override = Override(obj.date, obj.is_working_day, obj.note)
+        (saved,) = calendar_days_set(overrides=[override], remove=moved, user=request.user)
+        obj.pk = saved.pk
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        generations.everyone_changed()
+        calendar_days_set(remove=[obj.date], user=request.user)
 
     def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        generations.everyone_changed()
+        calendar_days_set(remove=queryset.values_list("date", flat=True), user=request.user)
 
     def get_urls(self):
         load_year = self.admin_site.admin_view(self.load_year_view)

@@ -8,13 +8,13 @@ last year; new years arrive in a November release after the State Council's noti
 
 import datetime
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 
 import chinese_calendar
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history
 
 from records.models import CalendarDay
 from unions import cache as generations
@@ -143,7 +143,62 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
     return later[days - 1]
 
 
+@dataclass(frozen=True)
+class Override:
+    """One date's answer set by hand: a rest day or a working day, and why (the holiday)."""
+
+    date: datetime.date
+    is_working_day: bool
+    note: str = ""
+
+
 @transaction.atomic
+def calendar_days_set(
+    *,
+    overrides: Iterable[Override] = (),
+    remove: Iterable[datetime.date] = (),
+    replace_year: int | None = None,
+    user=None,
+) -> list[CalendarDay]:
+    """The one way overrides of the calendar are written — the year's holidays form, the admin,
+    the library's load all call it. Every date of `overrides` is created or changed, every date
+    of `remove` deleted; with `replace_year`, every other override of that year is deleted too
+    (the year's form holds the whole year). One transaction: all of it or nothing. Each row
+    changed keeps its history, naming `user`. Returns the rows written."""
+    overrides = list(overrides)
+    wanted = {override.date: override for override in overrides}
+    if len(wanted) != len(overrides):
+        raise ValueError("a date is given twice")
+    doomed = set(remove)
+    if replace_year is not None:
+        if any(date.year != replace_year for date in wanted):
+            raise ValueError(f"a date outside {replace_year}")
+        doomed |= set(
+            CalendarDay.objects.filter(date__year=replace_year).values_list("date", flat=True)
+        )
+    doomed -= wanted.keys()
+    stored = {day.date: day for day in CalendarDay.objects.filter(date__in=[*wanted, *doomed])}
+    written = []
+    for date in sorted(wanted):
+        override = wanted[date]
+        day = stored.get(date) or CalendarDay(date=date)
+        if day.pk and (day.is_working_day, day.note) == (override.is_working_day, override.note):
+            written.append(day)
+            continue
+        day.is_working_day, day.note = override.is_working_day, override.note[:100]
+        day.full_clean()
+        day._history_user = user  # simple_history names who did it
+        day.save()
+        written.append(day)
+    for date in sorted(doomed):
+        if date in stored:
+            stored[date]._history_user = user
+            stored[date].delete()
+    # Every home's pace counts working days: an override changes them all.
+    generations.everyone_changed()
+    return written
+
+
 def calendar_load_year(*, year: int, user=None) -> int:
     """Copy the statutory calendar of `year` into `CalendarDay` rows, where it differs from
     Monday–Friday (holidays on weekdays, working weekends), so the administrator can edit it.
@@ -162,7 +217,5 @@ def calendar_load_year(*, year: int, user=None) -> int:
             continue
         _on_holiday, name = chinese_calendar.get_holiday_detail(date)
         note = str(name or "") if not working else f"{name or ''} 调休上班".strip()
-        new.append(CalendarDay(date=date, is_working_day=working, note=note[:100]))
-    generations.everyone_changed()
-    # bulk_create alone would leave no history (it sends no post_save).
-    return len(bulk_create_with_history(new, CalendarDay, default_user=user))
+        new.append(Override(date, working, note))
+    return len(calendar_days_set(overrides=new, user=user))

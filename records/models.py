@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from records.terms.stored import SegmentedText, terms_field
 from records.validators import validate_half_days
 from unions.models import Cadre, Department, GrassrootsUnion
 from unions.roles import cadre_of, headed_department, sees_everything
@@ -81,8 +82,12 @@ class VisitRecordQuerySet(models.QuerySet):
         return self.filter(INTEGRITY_EXCEPTION)
 
 
-class VisitRecord(models.Model):
+class VisitRecord(SegmentedText, models.Model):
     """A work record sheet (工作记录单): one contact of a cadre with a grassroots union."""
+
+    # The workers' own words on the sheet: the hot terms and the search (records.terms).
+    TERMS_SOURCE = "needs_and_opinions"
+    TERMS_DATE = "start_date"
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -151,8 +156,11 @@ class VisitRecord(models.Model):
     # Optimistic locking: raised by one on every save through the services, which refuse a
     # save from a page that showed an older version (records.versions.claim_version).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    terms = terms_field()
 
-    history = HistoricalRecords(verbose_name=_("historical work record sheet"))
+    history = HistoricalRecords(
+        verbose_name=_("historical work record sheet"), excluded_fields=["terms"]
+    )
     objects = VisitRecordQuerySet.as_manager()
 
     class Meta:
@@ -273,9 +281,13 @@ class ProblemQuerySet(models.QuerySet):
         return self.exclude(status=Problem.Status.CLOSED)
 
 
-class Problem(models.Model):
+class Problem(SegmentedText, models.Model):
     """A problem raised on a record sheet: solved on the spot, or transferred for an answer
     that goes back to the grassroots."""
+
+    TERMS_SOURCE = "description"
+    # In the quarter of the contact it was raised on, as the ledger's filters count it.
+    TERMS_DATE = "record__start_date"
 
     class Category(models.TextChoices):
         LABOUR_RELATIONS = "labour_relations", _("Labour relations")
@@ -372,8 +384,9 @@ class Problem(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Optimistic locking, as on VisitRecord: every step of the loop raises it by one.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    terms = terms_field()
 
-    history = HistoricalRecords(verbose_name=_("historical problem"))
+    history = HistoricalRecords(verbose_name=_("historical problem"), excluded_fields=["terms"])
     objects = ProblemQuerySet.as_manager()
 
     class Meta:

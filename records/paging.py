@@ -23,9 +23,11 @@ class CappedPaginator(Paginator):
         if isinstance(self.object_list, InTurn):
             return self.object_list.count_upto(self.limit + 1)
         # One row past the limit tells whether there are more: COUNT(*) over a subquery with
-        # LIMIT, which stops reading there.
-        rows = self.object_list[: self.limit + 1]
-        return rows.count() if hasattr(rows, "query") else len(rows)
+        # LIMIT, which stops reading there — without the list's order, which does not change
+        # the count and would make the database sort every row first (a search's hits).
+        if hasattr(self.object_list, "query"):
+            return self.object_list.order_by()[: self.limit + 1].count()
+        return len(self.object_list[: self.limit + 1])
 
     @cached_property
     def count(self) -> int:

@@ -134,3 +134,8 @@ rules.add_perm("records.close_problem", is_organization)
 rules.add_perm("records.view_own_problem", has_cadre_profile)
 rules.add_perm("records.view_problem_inbox", is_department_head | is_leader)
 rules.add_perm("records.view_ledger", is_organization)
+
+# --- The working-day calendar: a year's holidays (records/holidays/) -------------------------
+# The organization department enters the State Council's notice; administrators keep the
+# calendar too (the admin's calendar days go through the same service).
+rules.add_perm("records.set_calendar", is_organization | is_admin)

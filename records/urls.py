@@ -1,5 +1,6 @@
 """The records app's URLs (namespace "records"), one list per feature."""
 
+from records.holidays import urls as holidays
 from records.notifications import urls as notifications
 from records.problems import urls as problems
 from records.register import urls as register
@@ -12,4 +13,5 @@ urlpatterns = [
     *register.urlpatterns,
     *problems.urlpatterns,
     *notifications.urlpatterns,
+    *holidays.urlpatterns,
 ]

@@ -10,6 +10,8 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 # CI installs the browser and must not skip; a developer without it is told how to get it.
 REQUIRED = os.environ.get("LIAISON_REQUIRE_BROWSER") == "1"
 PHONE = {"width": 390, "height": 844, "pixelRatio": 2}
+# The narrowest phone the pages are made for.
+SMALL_PHONE = {"width": 360, "height": 740, "pixelRatio": 3}
 # The closed network: no background connections, no component updates, no sync.
 CHROMIUM_FLAGS = (
     "--headless=new",

@@ -8,10 +8,12 @@ olivia  — the organization department (组织人事部)
 
 import datetime
 import time
+from io import StringIO
 
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
@@ -29,7 +31,7 @@ from tests.factories import (
     UserFactory,
     VisitRecordFactory,
 )
-from tests.helpers import FakeWeCom, World, serve_fake_wecom
+from tests.helpers import RECEIPT, FakeWeCom, World, serve_fake_wecom
 from unions.models import Cadre
 from unions.roles import Role
 
@@ -185,7 +187,7 @@ def world(alice, bob, carol, olivia, admin_user, other_department, department):
         draft=draft,
         problem=problem,
         attachment=AttachmentFactory(record=filed),
-        opinion=OpinionFactory(union=union),
+        opinion=OpinionFactory(union=union, receipt=RECEIPT),
         notification=Notification.objects.create(
             recipient=alice.user,
             problem=problem,
@@ -216,3 +218,17 @@ def wecom(settings):
     yield fake
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def send_reminders(django_capture_on_commit_callbacks):
+    """Run `manage.py send_reminders` as the daily timer would (the e-mails go when each
+    reminder's transaction commits); its output."""
+
+    def _send(*args):
+        out = StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_reminders", *args, stdout=out)
+        return out.getvalue()
+
+    return _send

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from liaison.boards import receipts
 from liaison.models import Opinion, QuarterlyMeeting, QuarterSnapshot
 from records.models import Attachment, CalendarDay, ContactForm, Problem, ProblemEvent, VisitRecord
 from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, Street
@@ -171,10 +172,15 @@ class OpinionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Opinion
 
+    class Params:
+        # The receipt code in clear (the row keeps its hash): OpinionFactory(receipt="7KQ2-…").
+        receipt = None
+
     union = factory.SubFactory(GrassrootsUnionFactory)
     text = "食堂晚上能不能多开一个窗口？"
     category = Problem.Category.WELFARE
     address_hash = factory.Sequence(lambda n: f"{n:064x}")
+    receipt_hash = factory.LazyAttribute(lambda o: o.receipt and receipts.receipt_hash(o.receipt))
 
 
 class QuarterSnapshotFactory(factory.django.DjangoModelFactory):

@@ -301,6 +301,20 @@ def opinion(w):
     return {"pk": w.opinion.pk}
 
 
+# The receipt code of the world's opinion (its row keeps only the hash).
+RECEIPT = "7KQ2-M9XD-4HVA-3RTC"
+
+
+def receipt(w):
+    return {"token": w.union.public_token, "code": RECEIPT}
+def alice_cadre(w):
+    return {"pk": w.alice.pk}
+
+
+def alice_department(w):
+    return {"pk": w.alice.department_id}
+
+
 def link_of_alice(w):
     """A link naming alice's account with a token that is not one (the page says so)."""
     return {"uidb64": urlsafe_base64_encode(str(w.alice.user.pk).encode()), "token": "abc-123"}
@@ -382,10 +396,20 @@ PAGES: dict[str, Page] = {
     "boards:board-street": Page("GET", street, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "boards:board-all": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "boards:opinion-list": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    # Anyone logged in searches what they may open (an empty page of hits at worst).
+    "search:search": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
     "boards:opinion-take-up": Page("POST", opinion, (LOGIN, 302, 404, 404, 404, 403, 403)),
+    # The answer the worker reads: the union's contact cadres and the organization department.
+    "boards:opinion-answer": Page("GET", opinion, (LOGIN, 200, 404, 404, 404, 200, 403)),
     # The page a board's QR code opens: anonymous by design.
     "boards:public": Page("GET", token, (200, 200, 200, 200, 200, 200, 200)),
     "boards:public-thanks": Page("GET", token, (200, 200, 200, 200, 200, 200, 200)),
+    # The worker's receipt: whoever holds the code (a rating posted empty is a form error).
+    "boards:receipt-find": Page("GET", token, (200, 200, 200, 200, 200, 200, 200)),
+    "boards:receipt": Page("GET", receipt, (200, 200, 200, 200, 200, 200, 200)),
+    "boards:receipt-rate": Page(
+        "POST", receipt, (400, 400, 400, 400, 400, 400, 400), open_to_anonymous=True
+    ),
     # A user's own settings and password: every logged-in user, their own only.
     "accounts:settings": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
     "password_change": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
@@ -402,6 +426,18 @@ PAGES: dict[str, Page] = {
     "accounts:activation-list": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "accounts:activation-sheet": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "accounts:activation-send": Page("POST", none, (LOGIN, 403, 403, 403, 403, 302, 302)),
+    # The contact calendar: each user's own entry point; a cadre's month to the cadre, the
+    # head of their department and the organization department; a department's month to its
+    # head (a plain cadre: not their page); the federation's week to the organization.
+    "plan:index": Page("GET", none, (LOGIN, 302, 302, 302, 302, 302, 302)),
+    "plan:cadre": Page("GET", alice_cadre, (LOGIN, 200, 404, 200, 404, 200, 200)),
+    "plan:department": Page("GET", alice_department, (LOGIN, 403, 403, 200, 404, 200, 200)),
+    "plan:week": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    # A year's holidays: the organization department and administrators.
+    "records:holidays-next": Page("GET", none, (LOGIN, 403, 403, 403, 403, 302, 302)),
+    "records:holidays": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    "records:holidays-preview": Page("POST", year, (LOGIN, 403, 403, 403, 403, 400, 400)),
+    "records:holidays-save": Page("POST", year, (LOGIN, 403, 403, 403, 403, 400, 400)),
 }
 
 

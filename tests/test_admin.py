@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from liaison.models import MeetingDecision, WorkerHeartbeat
+from liaison.models import MeetingDecision, OpinionReminderLog, WorkerHeartbeat
 from records.models import ExportJob, Notification, Problem, ReminderLog
 from tests.factories import (
     AttachmentFactory,
@@ -95,6 +95,9 @@ BUILDERS = {
         taken_up_at=datetime.datetime.now(datetime.UTC),
     ),
     # One row in use (pk 1); rows are built here only to count the changelist's queries.
+    "liaison.opinionreminderlog": lambda n: OpinionReminderLog.objects.create(
+        opinion=OpinionFactory(), day=datetime.date(2026, 11, 1 + n)
+    ),
     "liaison.workerheartbeat": lambda n: WorkerHeartbeat.objects.create(
         pk=n + 1, beat_at=datetime.datetime.now(datetime.UTC)
     ),
@@ -175,6 +178,7 @@ def test_the_change_page_opens(staff, label):
             "liaison.quartersnapshot",
             "liaison.quarterlymeeting",
             "liaison.opinion",
+            "liaison.opinionreminderlog",
             "liaison.workerheartbeat",
         )
     ],

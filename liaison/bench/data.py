@@ -14,6 +14,7 @@ the marker of the same scale is reused, anything else is refused until `--rebuil
 
 import bisect
 import datetime
+import functools
 import heapq
 import itertools
 import json
@@ -58,6 +59,7 @@ from liaison.demo.data import (
 )
 from records.calendar import WorkingCalendar
 from records.models import ContactForm, Notification, Problem, ProblemEvent, VisitRecord
+from records.terms.segment import joined_terms
 from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, Street
 from unions.roles import GROUP_NAMES, Role
 
@@ -150,6 +152,13 @@ def ensure(scale: Scale, *, may_build: bool, say=print) -> dict:
             cursor.execute("VACUUM ANALYZE")
     say(f"Built the {scale.name} data set in {marker['build_seconds']} s.")
     return marker
+
+
+@functools.cache
+def segmented(text: str) -> str:
+    """The stored terms of a text (bulk_create does not call save(), which fills them); the
+    texts come from a few dozen templates, so each is segmented once."""
+    return joined_terms(text)
 
 
 # --- The builder -----------------------------------------------------------------------------
@@ -477,6 +486,7 @@ class Builder:
             outside_assignment=outside,
             status=VisitRecord.Status.FILED if filed else VisitRecord.Status.DRAFT,
         )
+        record.terms = segmented(record.needs_and_opinions)
         record.created_at = min(self.at(day, hours=(16, 20)), self.now)
         if filed:
             delay = rng.choice([0, 0, 1, 1, 1, 2, 2, 3, 4, 6, 9, 14])
@@ -550,6 +560,7 @@ class Builder:
                 problem = Problem(
                     record_id=record_id,
                     description=template.description,
+                    terms=segmented(template.description),
                     category=template.category,
                     resolution=Problem.Resolution.ON_SPOT,
                     action_on_spot=template.on_spot,
@@ -585,6 +596,7 @@ class Builder:
             problem = Problem(
                 record_id=record_id,
                 description=template.description,
+                terms=segmented(template.description),
                 category=template.category,
                 resolution=Problem.Resolution.TRANSFER,
                 department=department if reached >= 1 else None,

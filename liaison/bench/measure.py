@@ -403,7 +403,11 @@ PAGES = [
     ("ledger", "Problem ledger, first page (organization dept.)"),
     ("filing", "Filing a record sheet (POST, cadre)"),
     ("inbox", "Department inbox (department head)"),
+    ("search", "Search for two words (organization dept.)"),
+    ("hot_terms", "Search page without words: the quarter's hot terms (organization dept.)"),
 ]
+# Two words of the data set's needs (liaison.demo.data.NEEDS), in many sheets of every quarter.
+SEARCH_WORDS = "技能培训 晋升"
 
 
 def _clear_caches():
@@ -428,6 +432,8 @@ def measure_pages(
         "ledger": reverse("records:ledger"),
         "filing": reverse("records:record-create"),
         "inbox": reverse("records:inbox"),
+        "search": f"{reverse('search:search')}?{urlencode({'q': SEARCH_WORDS})}",
+        "hot_terms": reverse("search:search"),
     }
     who = {
         "dashboard": (org, cast.org.user.username),
@@ -436,6 +442,8 @@ def measure_pages(
         "record_list": (org, cast.org.user.username),
         "ledger": (org, cast.org.user.username),
         "inbox": (head, cast.head.user.username),
+        "search": (org, cast.org.user.username),
+        "hot_terms": (org, cast.org.user.username),
     }
     results = []
     for key, label in PAGES:

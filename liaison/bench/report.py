@@ -14,6 +14,9 @@ PAGE_TARGET_MS = {
     "ledger": 50,
     "inbox": 50,
     "filing": 100,
+    # Issue 16: "a search returns in ≤ 300 ms median on PostgreSQL".
+    "search": 300,
+    "hot_terms": 300,
 }
 PAGE_NAMES = {
     "dashboard": "Compliance dashboard",
@@ -23,6 +26,8 @@ PAGE_NAMES = {
     "ledger": "Problem ledger",
     "inbox": "Department inbox",
     "filing": "Filing a record (POST)",
+    "search": "Search",
+    "hot_terms": "Hot terms of the quarter",
 }
 FLOOR_RATIO = 3
 REGISTER_TIME_RATIO = 1.3
@@ -454,10 +459,12 @@ SHOWS = {
     "ledger": "a page of 30 problems",
     "inbox": "a page of 30 problems (the department N × as big)",
     "filing": "one sheet",
+    "search": "a page of 20 hits and three counts (capped)",
+    "hot_terms": "the quarter's texts: N × the words counted",
 }
 # The pages whose rows grow with N by nature; every other page shows a fixed amount, and a cost
 # that grows with the data there is a defect.
-GROWS_BY_NATURE = {"dashboard"}
+GROWS_BY_NATURE = {"dashboard", "hot_terms"}
 # N=10 ÷ N=1 above this on a page of a fixed amount: it grows with the data.
 FLAT_RATIO = 2.0
 # Why a page misses its target or grows at scale, and what was done (kept by hand, like NOTES).

@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from liaison.boards import receipts
 from liaison.models import (
     OPINION_NAME_MAX_LENGTH,
     OPINION_PHONE_MAX_LENGTH,
@@ -52,9 +53,52 @@ class OpinionForm(forms.Form):
         return bool(data.get(HONEYPOT_FIELD, "").strip())
 
 
+class RatingForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("How satisfied are you with the answer?"),
+        choices=Problem.Satisfaction.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class ReceiptFindForm(forms.Form):
+    code = forms.CharField(
+        label=_("Receipt code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        help_text=_(
+            "16 letters and digits, e.g. 7KQ2-M9XD-4HVA-3RTC; case and dashes do not matter."
+        ),
+    )
+
+    def clean_code(self):
+        code = receipts.normalized(self.cleaned_data["code"])
+        if len(code) != receipts.CODE_LENGTH or set(code) - set(receipts.ALPHABET):
+            raise forms.ValidationError(
+                _("A receipt code has 16 letters and digits. Check it against your receipt.")
+            )
+        return code
+
+
+class OpinionAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer to the worker"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "The worker reads it with their receipt, without anyone's name: write what was done "
+            "or what they can do, no names or phone numbers."
+        ),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
 class OpinionFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("All"))] + Opinion.Status.choices,
         required=False,
     )
+    q = forms.CharField(label=_("Words"), required=False, max_length=100)

@@ -15,7 +15,12 @@ urlpatterns = [
     path("boards/all/", views_board.board_all, name="board-all"),
     path("opinions/", views_board.opinion_list, name="opinion-list"),
     path("opinions/<int:pk>/take-up/", views_board.opinion_take_up, name="opinion-take-up"),
+    path("opinions/<int:pk>/answer/", views_board.opinion_answer, name="opinion-answer"),
     # Public, no login: short, so the QR code stays small. The token is URL-safe base64.
     path("u/<slug:token>/", public.public_page, name="public"),
     path("u/<slug:token>/thanks/", public.public_thanks, name="public-thanks"),
+    # The worker's receipt: the code as printed (groups of four, dashes) or typed otherwise.
+    path("u/<slug:token>/r/", public.receipt_find, name="receipt-find"),
+    path("u/<slug:token>/r/<str:code>/", public.receipt, name="receipt"),
+    path("u/<slug:token>/r/<str:code>/rate/", public.receipt_rate, name="receipt-rate"),
 ]

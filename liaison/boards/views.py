@@ -9,13 +9,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.boards import board, opinions
-from liaison.boards.forms import OpinionFilterForm
+from liaison.boards.forms import OpinionAnswerForm, OpinionFilterForm
 from liaison.models import Opinion
+from records.terms.search import matching
 from unions.assignments.selectors import assigned_union_ids
 from unions.models import GrassrootsUnion, Street
 from unions.permissions import is_contact_cadre, may
@@ -145,6 +148,8 @@ def opinion_list(request):
     )
     if filters.is_valid() and filters.cleaned_data["status"]:
         shown = shown.filter(status=filters.cleaned_data["status"])
+    if filters.is_valid() and filters.cleaned_data["q"]:
+        shown = matching(shown, filters.cleaned_data["q"])
     page = Paginator(shown, OPINIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -159,6 +164,8 @@ def opinion_list(request):
             "my_union_ids": assigned_union_ids(cadre, year) if cadre else set(),
             "me": cadre,
             "sees_all_records": board.sees_every_board(user),
+            # The organization department answers any opinion (a contact cadre: their units').
+            "answers_all": opinions.may_answer(user, None),
         },
     )
 
@@ -182,3 +189,48 @@ def opinion_take_up(request, pk: int):
         ),
     )
     return redirect("records:record-edit", pk=record.pk)
+
+
+def _back(request, opinion, next_url: str) -> str:
+    """Where the answer came from (the problem's page), else the opinion in the list."""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return f"{reverse('boards:opinion-list')}#opinion-{opinion.pk}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opinion_answer(request, pk: int):
+    """The answer the worker reads with their receipt. The opinion list and the problem's page
+    post their form here; an error is shown on this page, with what was typed."""
+    opinion = opinions.get_opinion_for_user(request.user, pk)
+    if not opinions.may_answer(request.user, opinion):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = OpinionAnswerForm(request.POST)
+        if form.is_valid():
+            try:
+                opinions.opinion_answer(
+                    opinion=opinion, user=request.user, answer=form.cleaned_data["answer"]
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    form.add_error(None, error)
+                else:
+                    form.add_error(None, error.messages)
+            else:
+                messages.success(
+                    request, _("The answer is on the worker's receipt page for them to read.")
+                )
+                return redirect(_back(request, opinion, form.cleaned_data["next"]))
+        status = 400
+    else:
+        form = OpinionAnswerForm(
+            initial={"answer": opinion.answer, "next": request.GET.get("next", "")}
+        )
+        status = 200
+    return render(
+        request, "liaison/opinion_answer.html", {"opinion": opinion, "form": form}, status=status
+    )

@@ -12,6 +12,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from liaison.compliance.rules import (
@@ -30,6 +31,7 @@ from liaison.compliance.rules import (
     timely_q,
 )
 from liaison.compliance.selectors import STREET_RANK
+from liaison.models import Opinion
 from records.calendar import quarter_bounds, quarter_of
 from records.models import Problem
 from unions.models import Cadre, Department, GrassrootsUnion, active_q
@@ -153,7 +155,9 @@ def assessment_for_year(
     filed sheet by anyone — in that quarter), `contact_cadres` (current contact points) and its
     problems of the year by how they ended: `problems`, `solved_on_spot`, `fed_back` (feedback
     given, closed or not), `closed_without_feedback`, `still_open`, and the grassroots'
-    satisfaction `satisfied`, `basically_satisfied`, `unsatisfied`.
+    satisfaction `satisfied`, `basically_satisfied`, `unsatisfied`, and beside it the workers'
+    own ratings of the answers they read with their receipts, `workers_satisfied`,
+    `workers_basically_satisfied`, `workers_unsatisfied` (see `rated_opinions`).
     """
     quarters = assessed_quarters(year, today)
     year_end = min(datetime.date(year, 12, 31), today)
@@ -220,6 +224,21 @@ def assessment_for_year(
     return scores, union_assessment(year=year, today=today)
 
 
+def rated_opinions(year: int, year_end: datetime.date) -> QuerySet:
+    """The workers' ratings that count in `year`: an opinion taken up as a problem counts where
+    its problem counts (a filed sheet of the year, as the grassroots' satisfaction does); one
+    answered without becoming a problem counts in the year it was left."""
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    end = timezone.make_aware(datetime.datetime.combine(year_end, datetime.time.max))
+    return Opinion.objects.exclude(rating="").filter(
+        Q(
+            problem__record__status=FILED,
+            problem__record__start_date__range=(datetime.date(year, 1, 1), year_end),
+        )
+        | Q(problem__isnull=True, created_at__range=(start, end))
+    )
+
+
 def union_assessment(*, year: int, today: datetime.date) -> QuerySet:
     """The grassroots unions of the assessment (active ones, and those no longer active that
     were contacted in `year`), each annotated as `assessment_for_year` says. Lazy."""
@@ -237,6 +256,7 @@ def union_assessment(*, year: int, today: datetime.date) -> QuerySet:
     transferred = problems.filter(resolution=Problem.Resolution.TRANSFER)
     satisfaction = Problem.Satisfaction
     key = "record__union"
+    rated = rated_opinions(year, year_end).filter(union=OuterRef("pk"))
     return (
         GrassrootsUnion.objects.filter(active_q() | Exists(year_records))
         .annotate(
@@ -258,6 +278,11 @@ def union_assessment(*, year: int, today: datetime.date) -> QuerySet:
                 transferred.filter(satisfaction=satisfaction.BASICALLY), key
             ),
             unsatisfied=count_by(transferred.filter(satisfaction=satisfaction.UNSATISFIED), key),
+            workers_satisfied=count_by(rated.filter(rating=satisfaction.SATISFIED), "union"),
+            workers_basically_satisfied=count_by(
+                rated.filter(rating=satisfaction.BASICALLY), "union"
+            ),
+            workers_unsatisfied=count_by(rated.filter(rating=satisfaction.UNSATISFIED), "union"),
         )
         .order_by(STREET_RANK, "name", "pk")
     )

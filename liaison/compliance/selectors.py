@@ -81,8 +81,17 @@ def live_compliance(
         records_timely=Count("pk", filter=in_quarter & timely_q()),
         integrity=Count("pk", filter=in_quarter & INTEGRITY_EXCEPTION),
     )
+    # The quarter's problems joined once to their sheets (not `record__in` the quarter's
+    # sheets, which PostgreSQL answered by hashing every problem of every year, in parallel).
+    quarter_problems = Problem.objects.filter(
+        record__status=VisitRecord.Status.FILED, record__start_date__range=(start, end)
+    )
+    if department is not None:
+        quarter_problems = quarter_problems.filter(record__cadre__department=department)
+    if cadre is not None:
+        quarter_problems = quarter_problems.filter(record__cadre=cadre)
     problems = by_cadre(
-        Problem.objects.filter(record__in=sheets.filter(in_quarter).values("pk")),
+        quarter_problems,
         "record__cadre",
         problems_raised=Count("pk"),
         problems_transferred=Count("pk", filter=Q(resolution=Problem.Resolution.TRANSFER)),

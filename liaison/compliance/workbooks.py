@@ -235,6 +235,9 @@ UNION_COLUMNS = [
     excel.Column(gettext_lazy("Satisfied"), 9),
     excel.Column(gettext_lazy("Basically satisfied"), 9),
     excel.Column(gettext_lazy("Unsatisfied"), 9),
+    excel.Column(gettext_lazy("Workers: satisfied"), 9),
+    excel.Column(gettext_lazy("Workers: basically satisfied"), 9),
+    excel.Column(gettext_lazy("Workers: unsatisfied"), 9),
 ]
 
 
@@ -260,6 +263,9 @@ def _union_rows(unions: QuerySet, quarters: Iterable[int]) -> Iterator[list]:
             union.satisfied,
             union.basically_satisfied,
             union.unsatisfied,
+            union.workers_satisfied,
+            union.workers_basically_satisfied,
+            union.workers_unsatisfied,
         ]
 
 

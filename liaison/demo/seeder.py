@@ -14,6 +14,7 @@ from liaison.demo.organization import OrganizationSteps
 from liaison.demo.problems import ProblemSteps
 from liaison.demo.records import RecordSteps
 from records.calendar import WorkingCalendar
+from records.terms.services import terms_backfill
 
 
 class Seeder(OrganizationSteps, RecordSteps, ProblemSteps, MeetingSteps):
@@ -78,4 +79,7 @@ class Seeder(OrganizationSteps, RecordSteps, ProblemSteps, MeetingSteps):
         for year in self.years:
             self.seed_records(year, cadres, unions)
         self.seed_meetings(cadres)
+        # Sheets and problems were written in bulk (no save()): their words for the hot terms
+        # and the search.
+        terms_backfill()
         return self.summary

@@ -8,6 +8,7 @@ connection dropped). Whatever raised it — a view, a context processor, a middl
 session — Django hands the uncaught exception to handler500, which tells that case apart and
 answers "try again shortly" with Retry-After instead of "something went wrong"."""
 
+import re
 import sys
 
 from django.db import InterfaceError, OperationalError
@@ -17,6 +18,7 @@ from django.template.loader import get_template
 from django.utils.translation import gettext as _
 
 PUBLIC_PREFIX = "/u/"
+RECEIPT_PATH = re.compile(r"^/u/[^/]+/r/[^/]+/")
 # Seconds a client is asked to wait after a 503: long enough for PostgreSQL to restart.
 RETRY_AFTER_UNAVAILABLE = 30
 
@@ -53,7 +55,13 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
-    if request.path.startswith(PUBLIC_PREFIX):
+    if RECEIPT_PATH.match(request.path):
+        # A code no opinion has, however it is wrong (liaison/boards/receipts.py).
+        message = _(
+            "No message has this receipt code. Check the code against your receipt: 16 letters "
+            "and digits, case and dashes do not matter."
+        )
+    elif request.path.startswith(PUBLIC_PREFIX):
         message = _(
             "This link is no longer valid. The notice board may have been given a new QR code: "
             "scan the code on the board again, or call the supervision phone on it."

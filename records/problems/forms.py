@@ -107,5 +107,11 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
         choices=[("", _("All categories")), *Problem.Category.choices],
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    q = forms.CharField(
+        label=_("Words"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("In the descriptions")}),
+    )
 
-    field_order = ["status", "department", "street", "category", "year", "quarter", "overdue"]
+    field_order = ["q", "status", "department", "street", "category", "year", "quarter", "overdue"]

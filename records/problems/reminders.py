@@ -2,6 +2,7 @@
 per problem per day however often it runs."""
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -21,6 +22,18 @@ from records.notifications.services import (
 from records.problems.services import WITH_A_DEPARTMENT
 
 Status = Problem.Status
+
+# Reminders of what lives above records (the workers' opinions, in liaison), registered at
+# start-up so that `send_reminders` sends them too without records importing liaison. Each is
+# called as source(today=, dry_run=) and returns what it sent (or would send) as
+# (item, kind, recipients, message), once per item per day like the problems' reminders.
+SOURCES: list[Callable[..., list[tuple]]] = []
+
+
+def reminder_source(function):
+    if function not in SOURCES:
+        SOURCES.append(function)
+    return function
 
 
 # --- Reminders -----------------------------------------------------------------------------
@@ -82,7 +95,8 @@ def reminders_due(today: datetime.date) -> list[tuple[Problem, str, list, str]]:
 
 def reminders_send(*, today: datetime.date, dry_run: bool = False) -> list[tuple]:
     """Send today's reminders, each once per problem per day however often this runs: the
-    ReminderLog row is claimed first, in the same transaction as the notifications."""
+    ReminderLog row is claimed first, in the same transaction as the notifications. Then the
+    registered SOURCES' reminders."""
     from records.models import ReminderLog
 
     sent = []
@@ -98,6 +112,8 @@ def reminders_send(*, today: datetime.date, dry_run: bool = False) -> list[tuple
                 step = "feedback" if kind == Notification.Kind.FEEDBACK_DUE else ""
                 notify(users, problem, kind, message, url=problem_url(problem, step))
                 sent.append((problem, kind, users, message))
+    for source in SOURCES:
+        sent.extend(source(today=today, dry_run=dry_run))
     return sent
 
 

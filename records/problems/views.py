@@ -30,6 +30,9 @@ from records.problems.forms import (
     RetransferForm,
     TransferForm,
 )
+from records.problems.panels import render_panels
+from records.problems.rows import ledger_rows_html
+from records.terms.search import matching
 from records.versions import EditConflict
 from unions.permissions import may
 from unions.roles import cadre_of
@@ -165,7 +168,12 @@ def _detail(request, problem: Problem, bound: dict | None = None, status: int = 
     return render(
         request,
         "records/problem_detail.html",
-        {"problem": problem, "events": events, "steps": steps},
+        {
+            "problem": problem,
+            "events": events,
+            "steps": steps,
+            "panels": render_panels(request, problem),
+        },
         status=status,
     )
 
@@ -271,6 +279,8 @@ def _ledger_queryset(request):
             problems = problems.filter(record__start_date__quarter=data["quarter"])
         if data["overdue"]:
             problems = problems.filter(selectors.overdue_q(today))
+        if data["q"]:
+            problems = matching(problems, data["q"])
     # What still needs someone comes first: overdue, then open by deadline (a fed-back problem
     # is still open: services.OPEN), then the closed ones.
     still_open = Case(When(status=Problem.Status.CLOSED, then=Value(1)), default=Value(0))
@@ -313,7 +323,12 @@ def ledger(request):
     return render(
         request,
         "records/ledger.html",
-        {"filters": filters, "page": page, "query": query.urlencode()},
+        {
+            "filters": filters,
+            "page": page,
+            "rows_html": ledger_rows_html(page.object_list),
+            "query": query.urlencode(),
+        },
     )
 
 

@@ -357,6 +357,14 @@ class ReturnForm(forms.Form):
 
 
 class RecordFilterForm(FilterBar, YearQuarterForm):
+    q = forms.CharField(
+        label=_("Words"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("In the needs and opinions")}
+        ),
+    )
     union = forms.CharField(
         label=_("Grassroots union"),
         required=False,

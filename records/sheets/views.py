@@ -21,6 +21,7 @@ from records.sheets.forms import (
     ReturnForm,
     VisitRecordForm,
 )
+from records.terms.search import matching
 from records.versions import EditConflict
 from unions.assignments.selectors import assigned_union_ids
 from unions.models import GrassrootsUnion, Street
@@ -59,6 +60,8 @@ def record_list(request):
             records = records.filter(status=data["status"])
         if data["contact_form"]:
             records = records.filter(contact_form=data["contact_form"])
+        if data["q"]:
+            records = matching(records, data["q"])
     page = CappedPaginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

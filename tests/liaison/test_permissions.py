@@ -34,3 +34,11 @@ def test_only_a_current_contact_cadre_of_its_union_takes_up_an_opinion(world):
         world.point.end_reason = "工作调整"
         world.point.save()
         assert answers(world, "liaison.take_up_opinion", world.opinion) == expected()
+
+
+def test_the_contact_cadre_and_the_organization_department_answer_a_worker(world):
+    assert answers(world, "liaison.answer_opinion", world.opinion) == expected(
+        "owner", "organization"
+    )
+    # Without an opinion: who may answer any (the opinion list offers the form everywhere).
+    assert answers(world, "liaison.answer_opinion") == expected("organization")

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from records.models import Problem
 from records.problems.reminders import reminders_send, send_todays_reminders
 
 
@@ -8,8 +9,9 @@ class Command(BaseCommand):
     help = (
         "Send today's reminders (daily, from the timer in deploy/): overdue problems to their "
         "department and the Organization & Personnel Department, deadlines due soon to the "
-        "department, answers waiting for feedback to the cadre. Each reminder goes once per "
-        "problem per day."
+        "department, answers waiting for feedback to the cadre, workers' opinions unanswered for "
+        "OPINION_ANSWER_DAYS working days to the union's contact cadres. Each reminder goes once "
+        "per item per day."
     )
 
     def add_arguments(self, parser):
@@ -29,8 +31,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Today's reminders queued (task {result.id})."))
             return
         sent = reminders_send(today=timezone.localdate(), dry_run=dry_run)
-        for problem, kind, users, message in sent:
+        for item, kind, users, message in sent:
             names = "、".join(user.get_username() for user in users) or "—"
-            self.stdout.write(f"{kind}\t#{problem.pk}\t{names}\t{message}")
+            # A problem is "#12"; another kind of item (a worker's opinion) says what it is.
+            label = (
+                f"#{item.pk}" if isinstance(item, Problem) else f"{item._meta.model_name}#{item.pk}"
+            )
+            self.stdout.write(f"{kind}\t{label}\t{names}\t{message}")
         verb = "would send" if dry_run else "sent"
         self.stdout.write(self.style.SUCCESS(f"{len(sent)} reminders {verb}."))

@@ -38,27 +38,6 @@ def take_up_url(opinion):
 
 
 @pytest.fixture
-def hospital(db):
-    return GrassrootsUnionFactory(name="北京市西城区某某医院工会")
-
-
-@pytest.fixture
-def contact(alice, hospital):
-    return LiaisonAssignmentFactory(cadre=alice, union=hospital, year=2026)
-
-
-@pytest.fixture
-def canteen(hospital):
-    return OpinionFactory(
-        union=hospital,
-        text="职工食堂晚上能不能多开一个窗口？",
-        category=Problem.Category.WELFARE,
-        name="张师傅",
-        phone="13800000000",
-    )
-
-
-@pytest.fixture
 def elsewhere(db):
     """An opinion of a union alice does not contact."""
     return OpinionFactory(text="别的单位的留言")

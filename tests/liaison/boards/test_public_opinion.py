@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hospital(db):
-    return GrassrootsUnionFactory(name="北京市西城区某某医院工会")
-
-
-@pytest.fixture
 def url(hospital):
     return reverse("boards:public", args=[hospital.public_token])
 

@@ -347,3 +347,12 @@ def test_force_runs_it_without_debug(settings):
     seed(force=True)
 
     assert get_user_model().objects.filter(username="cadre").exists()
+
+
+def test_the_demo_texts_have_their_words_for_the_search_and_the_hot_terms():
+    seed()
+
+    for model in (VisitRecord, Problem):
+        texts = model.objects.exclude(**{model.TERMS_SOURCE: ""})
+        assert texts.exists()
+        assert not texts.filter(terms="").exists()

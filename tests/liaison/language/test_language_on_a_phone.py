@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser import chromium_driver, csp_violations
+from tests.browser import SMALL_PHONE, chromium_driver, csp_violations
 from tests.factories import PASSWORD, GrassrootsUnionFactory
 
 # serialized_rollback: a transactional test flushes the database when it ends, role groups
@@ -15,7 +15,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-SMALL_PHONE = {"width": 360, "height": 740, "pixelRatio": 3}
 
 
 @pytest.fixture

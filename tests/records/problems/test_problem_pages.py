@@ -785,6 +785,52 @@ def test_the_ledger_puts_overdue_first_and_keeps_the_filters_for_the_export_and_
     assert f"{reverse('records:ledger-export')}?category=wages" in response.content.decode()
 
 
+def label(choice) -> str:
+    with translation.override("zh-hans"):
+        return str(choice.label)
+
+
+def test_the_ledgers_rows_show_each_problem_with_its_badges_and_escape_what_people_typed(
+    login, olivia, alice, department
+):
+    """The rows are rendered by Jinja2 (records/problems/rows.py): the same cells and badges as
+    records/_problem_badges.html, the description cut at 60 characters, everything escaped."""
+    union = GrassrootsUnionFactory(name="A&B <i>工会</i>", street=Street.JINRONGJIE)
+    late = a_problem(
+        alice,
+        "transferred",
+        department,
+        description="<b>" + "夜" * 70,
+        deadline=datetime.date(2026, 11, 20),
+        urgent=True,
+        record=VisitRecordFactory(cadre=alice, union=union),
+    )
+    raised = a_problem(alice, "raised", None)
+
+    html = " ".join(login(olivia).get(reverse("records:ledger")).content.decode().split())
+
+    assert (
+        f'<tr> <td>{late.pk}</td> <td><a href="{detail_url(late)}">&lt;b&gt;{"夜" * 54}...</a></td>'
+        f' <td>A&amp;B &lt;i&gt;工会&lt;/i&gt;<br><small class="text-muted">'
+        f"{label(Street.JINRONGJIE)}</small></td> <td>李爱丽</td> <td>宣传教育部</td>"
+        f' <td class="text-nowrap">2026-11-20</td> <td class="text-nowrap"><span class="badge'
+        f' text-bg-primary">{label(S.TRANSFERRED)}</span> <span class="badge text-bg-danger">'
+        f'{zh("Overdue")}</span> <span class="badge text-bg-warning">{zh("urgent")}</span> </td>'
+        " </tr>"
+    ) in html
+    assert (
+        f'<td>李爱丽</td> <td>—</td> <td class="text-nowrap">—</td> <td class="text-nowrap">'
+        f'<span class="badge text-bg-primary">{label(S.RAISED)}</span> </td>'
+    ) in html
+    assert f'href="{detail_url(raised)}"' in html
+
+
+def test_the_ledger_says_when_no_problem_matches(login, olivia, ledger_problems):
+    response = login(olivia).get(reverse("records:ledger"), {"status": "closed"})
+
+    assert "没有符合条件的问题" in response.content.decode()
+
+
 def test_the_ledgers_count_stops_at_the_limit_whatever_the_number_of_problems(
     login, olivia, department, leo, django_assert_num_queries, monkeypatch
 ):

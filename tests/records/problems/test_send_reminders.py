@@ -6,12 +6,10 @@ Today is Tuesday 2026-11-24; "due soon" is within 2 working days (Thursday 2026-
 """
 
 import datetime
-from io import StringIO
 
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
 
 from records.models import Notification, Problem, ReminderLog
 from tests.factories import CadreFactory, ProblemFactory
@@ -55,16 +53,8 @@ def problem(alice, department, status, deadline=None, **fields):
 
 
 @pytest.fixture
-def send(django_capture_on_commit_callbacks):
-    """Run the command as cron would; the emails go when each reminder's transaction commits."""
-
-    def _send(*args):
-        out = StringIO()
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("send_reminders", *args, stdout=out)
-        return out.getvalue()
-
-    return _send
+def send(send_reminders):
+    return send_reminders
 
 
 def sent(kind=None):
