@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import (
+    AuditEvent,
     MeetingDecision,
     Opinion,
     OpinionReminderLog,
@@ -11,6 +12,7 @@ from liaison.models import (
     WorkerHeartbeat,
 )
 from records.admin import HistoryReadOnlyAdmin
+from unions.admin import TrailAdmin
 
 
 @admin.register(QuarterlyMeeting)
@@ -135,3 +137,11 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(TrailAdmin):
+    list_display = ["at", "kind", "username", "method", "path", "status", "client"]
+    list_filter = ["kind", "status"]
+    search_fields = ["username", "path", "client"]
+    date_hierarchy = "at"

@@ -13,9 +13,11 @@ MENU = {
     "view_board": "liaison.view_board",
     "list_quarterlymeeting": "liaison.list_quarterlymeeting",
     "view_compliance": "liaison.view_compliance",
+    "report_upward": "liaison.report_upward",
     "activate_accounts": "liaison.activate_accounts",
     "view_plan": "liaison.view_plan",
     "set_calendar": "records.set_calendar",
+    "view_audit": "liaison.view_audit",
 }
 
 

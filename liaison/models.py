@@ -332,3 +332,38 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return str(self.beat_at)
+
+
+class AuditEvent(models.Model):
+    """A login, a failed login or a refused request, for the audit trail (liaison/audit/).
+    Written by liaison.security beside its log line; changes to rows are in their history."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("logged in")
+        LOGIN_FAILED = "login_failed", _("login failed")
+        REFUSED = "refused", _("access refused")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("login"),
+    )
+    # As typed for a failed login; the login name otherwise (kept if the user goes).
+    username = models.CharField(_("login name"), max_length=150, blank=True)
+    method = models.CharField(_("method"), max_length=10, blank=True)
+    path = models.CharField(_("address"), max_length=300, blank=True)
+    status = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
+    client = models.CharField(_("client address"), max_length=45, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.username}"

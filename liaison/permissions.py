@@ -11,6 +11,7 @@ from unions.permissions import (
     is_admin,
     is_contact_cadre,
     is_department_head,
+    is_discipline,
     is_organization,
     sees_everything,
 )
@@ -39,6 +40,8 @@ rules.add_perm("liaison.view_compliance", sees_everything | heads_a_department |
 # Their workbooks: not a cadre's single row.
 rules.add_perm("liaison.export_compliance", sees_everything | heads_a_department)
 rules.add_perm("liaison.freeze_quarter", is_organization)
+# The summary reported upward to the city federation.
+rules.add_perm("liaison.report_upward", is_organization)
 
 # --- Notice boards and workers' opinions ---------------------------------------------------
 # The board index: every board, or a cadre's own contact units'.
@@ -87,3 +90,6 @@ rules.add_perm(
 rules.add_perm("liaison.view_department_plan", sees_everything | heads_this_department)
 # The week across the federation.
 rules.add_perm("liaison.view_federation_plan", sees_everything)
+# The audit trail (liaison/audit/): every change, login and refused access. The organization
+# department and discipline inspection (纪检), whose only permission this is.
+rules.add_perm("liaison.view_audit", is_organization | is_discipline)

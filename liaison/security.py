@@ -4,6 +4,7 @@ The security log (logger "liaison.security") has one line for every login attemp
 failure, and for every request the app refused: 403, 429 (locked out, rate limited), and a 404
 from a URL that matched a page (how the app refuses an object the user may not see: it answers
 as if the id did not exist). A 404 for a path no page matches is noise from scanners, not logged.
+Each of these is also a row of the audit trail (`AuditEvent`, read on /audit/).
 """
 
 import logging
@@ -55,7 +56,25 @@ def _when() -> str:
     return timezone.localtime().isoformat(timespec="seconds")
 
 
+def record_event(kind: str, request=None, *, user=None, username: str = "", status=None):
+    """One row of the audit trail (liaison.models.AuditEvent) for a login or a refusal."""
+    from liaison.models import AuditEvent
+
+    if user is not None and not user.is_authenticated:
+        user = None
+    AuditEvent.objects.create(
+        kind=kind,
+        user=user,
+        username=(username or (user.get_username() if user else ""))[:150],
+        method=(getattr(request, "method", None) or "")[:10],
+        path=(getattr(request, "path", None) or "")[:300],
+        status=status,
+        client=(client_address(request) if request is not None else "")[:45],
+    )
+
+
 def log_login(sender, request, user, **kwargs):
+    record_event("login", request, user=user)
     logger.info(
         "login succeeded: %s from %s at %s",
         _who(user),
@@ -68,6 +87,7 @@ def log_login(sender, request, user, **kwargs):
 def log_login_failed(sender, credentials, request=None, **kwargs):
     # Django has already masked the password in `credentials`; only the username is logged.
     username = credentials.get("username", "")
+    record_event("login_failed", request, username=str(username))
     logger.warning(
         "login failed: username %r from %s at %s",
         username,
@@ -107,6 +127,7 @@ class RefusalLogMiddleware:
         if status in REFUSED_STATUSES or (
             status == 404 and getattr(request, "resolver_match", None) is not None
         ):
+            record_event("refused", request, user=getattr(request, "user", None), status=status)
             logger.warning(
                 "refused: %s %s %s -> %s, %s from %s at %s",
                 request.method,

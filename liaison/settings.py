@@ -165,7 +165,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Who may do what (each app's permissions.py); views ask unions.permissions.may.
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user with their cadre (unions/backends.py).
+    "unions.backends.CadreModelBackend",
 ]
 
 LOGIN_URL = "login"

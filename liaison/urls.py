@@ -38,10 +38,14 @@ urlpatterns = [
     path("compliance/", include("liaison.compliance.urls")),
     # Their workbooks: the quarterly compliance report and the annual assessment.
     path("compliance/export/", include((compliance_urls.workbook_urlpatterns, "workbooks"))),
+    # The summary reported upward to the city federation (quarter or year, Excel).
+    path("reports/", include("liaison.reports.urls")),
     # Notice boards, workers' opinions, and the public page of each union (/u/<token>/).
     path("", include("liaison.boards.urls")),
     # One search box over sheets, problems and opinions; the quarter's hot terms (热点).
     path("search/", include("liaison.search.urls")),
+    # The audit trail: every change, login and refused access (organization department, 纪检).
+    path("audit/", include("liaison.audit.urls")),
     path("admin/", admin.site.urls),
     # For nginx, the monitoring and upgrades: no login, nothing about anyone.
     path("healthz/", health_views.healthz, name="healthz"),

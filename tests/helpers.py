@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.http import urlsafe_base64_encode
+from openpyxl import load_workbook
 
 from records.models import ExportJob, Notification, Problem, VisitRecord
 from tests.factories import (
@@ -173,6 +175,15 @@ def tags(response) -> list[tuple[str, dict]]:
     return parser.tags
 
 
+def workbook_of(response):
+    """The workbook a download answered with (as Excel would open it)."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return load_workbook(BytesIO(b"".join(response.streaming_content)))
+
+
 def build_cadres(n: int, department, other_department):
     """`n` cadres, each with two units, sheets this quarter and last, and problems."""
     for i in range(n):
@@ -307,6 +318,8 @@ RECEIPT = "7KQ2-M9XD-4HVA-3RTC"
 
 def receipt(w):
     return {"token": w.union.public_token, "code": RECEIPT}
+
+
 def alice_cadre(w):
     return {"pk": w.alice.pk}
 
@@ -349,6 +362,9 @@ PAGES: dict[str, Page] = {
     "records:inbox": Page("GET", none, (LOGIN, 403, 403, 200, 200, 200, 403)),
     "records:ledger": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
     "records:ledger-export": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    # The ledger's bulk steps (an empty POST: nothing ticked, 400 for the organization department).
+    "records:ledger-bulk-preview": Page("POST", none, (LOGIN, 403, 403, 403, 403, 400, 403)),
+    "records:ledger-bulk-apply": Page("POST", none, (LOGIN, 403, 403, 403, 403, 302, 403)),
     "records:problem-detail": Page("GET", problem, (LOGIN, 200, 404, 200, 404, 200, 200)),
     # The problem is transferred to carol's department: she may accept (nothing to fill in) and
     # answer or hand it back (the empty form is refused, 400); a step that does not fit the
@@ -374,6 +390,7 @@ PAGES: dict[str, Page] = {
     "assignments:roll-over": Page("POST", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
     "assignments:coverage": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
     "assignments:uncovered": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "assignments:uncovered-assign": Page("POST", year, (LOGIN, 403, 403, 403, 403, 400, 403)),
     "assignments:shared": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
     "assignments:cadres-without-units": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 403)),
     "assignments:import": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
@@ -390,6 +407,9 @@ PAGES: dict[str, Page] = {
     "compliance:assessment": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
     "workbooks:compliance": Page("GET", none, (LOGIN, 403, 403, 200, 200, 200, 200)),
     "workbooks:assessment": Page("GET", none, (LOGIN, 403, 403, 200, 200, 200, 200)),
+    # The summary reported upward to the city federation: the organization department's.
+    "reports:report": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "reports:download": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
     "boards:board-index": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),
     "boards:board": Page("GET", board, (LOGIN, 200, 404, 404, 404, 200, 200)),
     "boards:token-regenerate": Page("POST", board, (LOGIN, 403, 403, 403, 403, 302, 403)),
@@ -438,6 +458,10 @@ PAGES: dict[str, Page] = {
     "records:holidays": Page("GET", year, (LOGIN, 403, 403, 403, 403, 200, 200)),
     "records:holidays-preview": Page("POST", year, (LOGIN, 403, 403, 403, 403, 400, 400)),
     "records:holidays-save": Page("POST", year, (LOGIN, 403, 403, 403, 403, 400, 400)),
+    # The audit trail: the organization department (and 纪检, tests/liaison/audit/); not the
+    # administrators, whose own changes are in it.
+    "audit:audit": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    "audit:export": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
 }
 
 

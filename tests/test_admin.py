@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from liaison.models import MeetingDecision, OpinionReminderLog, WorkerHeartbeat
+from liaison.models import AuditEvent, MeetingDecision, OpinionReminderLog, WorkerHeartbeat
 from records.models import ExportJob, Notification, Problem, ReminderLog
 from tests.factories import (
     AttachmentFactory,
@@ -27,7 +27,7 @@ from tests.factories import (
     UserFactory,
     VisitRecordFactory,
 )
-from unions.models import UserPreference
+from unions.models import RoleChange, UserPreference
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,12 @@ pytestmark = pytest.mark.django_db
 # shown in the list filled and pointing at an object of its own, so a query per row would show.
 def build_department(n):
     return CadreFactory(department=DepartmentFactory()).department
+
+
+def build_audit_event(n):
+    if n == 0:  # the staff's own login is an event too: the list starts from the built rows
+        AuditEvent.objects.all().delete()
+    return AuditEvent.objects.create(kind="refused", username=f"user{n}", path="/x/", status=403)
 
 
 def build_problem(n):
@@ -94,6 +100,10 @@ BUILDERS = {
         taken_up_by=UserFactory(),
         taken_up_at=datetime.datetime.now(datetime.UTC),
     ),
+    "unions.rolechange": lambda n: RoleChange.objects.create(
+        username=f"user{n}", group="机关干部", action="given", changed_by=UserFactory()
+    ),
+    "liaison.auditevent": build_audit_event,
     # One row in use (pk 1); rows are built here only to count the changelist's queries.
     "liaison.opinionreminderlog": lambda n: OpinionReminderLog.objects.create(
         opinion=OpinionFactory(), day=datetime.date(2026, 11, 1 + n)
@@ -103,6 +113,9 @@ BUILDERS = {
     ),
 }
 WITH_HISTORY = [
+    "unions.department",
+    "unions.cadre",
+    "unions.grassrootsunion",
     "records.visitrecord",
     "records.problem",
     "records.calendarday",
@@ -180,6 +193,8 @@ def test_the_change_page_opens(staff, label):
             "liaison.opinion",
             "liaison.opinionreminderlog",
             "liaison.workerheartbeat",
+            "liaison.auditevent",
+            "unions.rolechange",
         )
     ],
 )

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from unions.assignments.services import (
     assignment_create,
@@ -11,20 +12,43 @@ from unions.assignments.services import (
     assignment_end,
     assignment_end_check,
 )
+from unions.history import display_value, reason_label
 from unions.models import (
     Cadre,
     Department,
     GrassrootsUnion,
     LiaisonAssignment,
+    RoleChange,
     UserPreference,
     active_q,
 )
 
 
+class ReadableChanges(HistoricalRecordContextHelper):
+    """The history's "changes" column as people read it: choices by label, yes/no, Beijing
+    time (simple-history shows the stored codes, True/False and UTC)."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.many_to_many:
+            return super().prepare_delta_change_value(change, value)
+        return display_value(field, value)
+
+
 class HistoryReadOnlyAdmin(SimpleHistoryAdmin):
     """An object's history, shown and never changed. SIMPLE_HISTORY_REVERT_DISABLED only hides
     the "Revert" button of a past version's page: its form would still save a POST over the
-    object. Here the past version is read (GET) and any other request is refused."""
+    object. Here the past version is read (GET) and any other request is refused.
+
+    Its list shows values as people read them and the reason by name (the org import)."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        for record in historical_records:  # shown, never saved: the stored code stays
+            record.history_change_reason = reason_label(record.history_change_reason)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):
@@ -33,7 +57,7 @@ class HistoryReadOnlyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(HistoryReadOnlyAdmin):
     list_display = ["name", "order", "is_lead", "units_per_cadre", "active_cadres"]
     search_fields = ["name"]
 
@@ -51,7 +75,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cadre)
-class CadreAdmin(admin.ModelAdmin):
+class CadreAdmin(HistoryReadOnlyAdmin):
     list_display = [
         "name",
         "staff_number",
@@ -78,7 +102,7 @@ class UserPreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(GrassrootsUnion)
-class GrassrootsUnionAdmin(admin.ModelAdmin):
+class GrassrootsUnionAdmin(HistoryReadOnlyAdmin):
     list_display = ["name", "credit_code", "kind", "street", "chair", "member_count", "active"]
     list_filter = ["street", "kind", "active"]
     # 3,000 unions: every form that points at a union uses an autocomplete searching these.
@@ -204,3 +228,25 @@ class LiaisonAssignmentAdmin(HistoryReadOnlyAdmin):
     @admin.display(description=_("street"), ordering="union__street")
     def street(self, assignment):
         return assignment.union.get_street_display()
+
+
+class TrailAdmin(admin.ModelAdmin):
+    """A row of the audit trail: read, never added, changed or deleted (here or anywhere)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(TrailAdmin):
+    list_display = ["at", "username", "action", "group", "changed_by", "reason"]
+    list_filter = ["action", "group"]
+    list_select_related = ["changed_by"]
+    search_fields = ["username", "group"]
+    date_hierarchy = "at"

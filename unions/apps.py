@@ -8,4 +8,7 @@ class UnionsConfig(AppConfig):
 
     def ready(self):
         # Who may do what with contact points (rules.add_perm on import).
-        from unions import permissions  # noqa: F401
+        from unions import history, permissions  # noqa: F401
+
+        # Versions saved by the import carry its user; role changes are logged.
+        history.connect_signals()

@@ -32,15 +32,25 @@ def _new() -> int:
 
 
 def generations(keys: list[str]) -> str:
-    """The current generations of `keys`, joined into one string for a part's key. One cache
-    read; a generation not in the cache yet is added first."""
+    """The current generations of `keys`, joined into one string for a part's key."""
+    return current(keys)[0]
+
+
+def current(keys: list[str]) -> tuple[str, bool]:
+    """`generations(keys)`, and whether one of them is new (made here: nothing can be cached
+    under it yet). One cache read; a generation not in the cache yet is added first."""
     found = cache.get_many(keys)
+    made = False
     for key in keys:
         if key not in found:
-            # add, not set: another process may have made it meanwhile, and cached under it.
-            cache.add(key, _new(), timeout=None)
-            found[key] = cache.get(key)
-    return "-".join(str(found[key]) for key in keys)
+            # add, not set: another process may have made it meanwhile, and cached under it;
+            # read back only then.
+            generation = _new()
+            if cache.add(key, generation, timeout=None):
+                found[key], made = generation, True
+            else:
+                found[key] = cache.get(key)
+    return "-".join(str(found[key]) for key in keys), made
 
 
 def bump(keys: list[str]) -> None:

@@ -36,6 +36,8 @@ class Department(models.Model):
         ),
     )
 
+    history = HistoricalRecords(verbose_name=_("historical department"))
+
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("department")
@@ -101,6 +103,7 @@ class Cadre(models.Model):
     phone = models.CharField(_("office phone"), max_length=30, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
+    history = HistoricalRecords(verbose_name=_("historical cadre"))
     objects = CadreQuerySet.as_manager()
 
     class Meta:
@@ -222,6 +225,7 @@ class GrassrootsUnion(models.Model):
         editable=False,
     )
 
+    history = HistoricalRecords(verbose_name=_("historical grassroots union"))
     objects = GrassrootsUnionQuerySet.as_manager()
 
     class Meta:
@@ -304,3 +308,43 @@ class LiaisonAssignment(models.Model):
         assigned = timezone.localtime(self.assigned_at).date() if self.assigned_at else None
         first = datetime.date(self.year, 1, 1)
         return max(first, assigned) if assigned else first
+
+
+class RoleChange(models.Model):
+    """A role given or taken (a user added to or removed from a role's group): who, whose, when.
+    Written by `unions.history` on every change of a user's groups, whoever makes it (the admin's
+    user page, the org import, a command), since Django keeps no history of a many-to-many."""
+
+    class Action(models.TextChoices):
+        GIVEN = "given", _("role given")
+        TAKEN = "taken", _("role taken")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("login"),
+    )
+    # Kept as text too: the trail outlives a deleted user or a renamed group.
+    username = models.CharField(_("login name"), max_length=150)
+    group = models.CharField(_("role"), max_length=150)
+    action = models.CharField(_("action"), max_length=5, choices=Action.choices)
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+
+    def __str__(self):
+        return f"{self.username}: {self.get_action_display()} {self.group}"

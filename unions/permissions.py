@@ -71,6 +71,12 @@ def is_admin(user) -> bool:
     return has_role(user, Role.ADMIN)
 
 
+@rules.predicate
+def is_discipline(user) -> bool:
+    """Discipline inspection (纪检): reads the audit trail, nothing else."""
+    return has_role(user, Role.DISCIPLINE)
+
+
 # The organization department and administrators see every record of the federation.
 sees_everything = is_organization | is_admin
 

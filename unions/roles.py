@@ -14,6 +14,8 @@ class Role(StrEnum):
     DEPARTMENT_HEAD = "department_head"
     ORGANIZATION = "organization"
     ADMIN = "admin"
+    # 纪检: reads the audit trail (liaison/audit/) and nothing else.
+    DISCIPLINE = "discipline"
 
     @property
     def group_name(self) -> str:
@@ -30,12 +32,14 @@ GROUP_NAMES = {
     Role.DEPARTMENT_HEAD: "部室负责人",
     Role.ORGANIZATION: "组织人事部",
     Role.ADMIN: "系统管理员",
+    Role.DISCIPLINE: "纪检",
 }
 LABELS = {
     Role.CADRE: _("Cadre"),
     Role.DEPARTMENT_HEAD: _("Department head"),
     Role.ORGANIZATION: _("Organization department"),
     Role.ADMIN: _("System administrator"),
+    Role.DISCIPLINE: _("Discipline inspection"),
 }
 _BY_GROUP = {name: role for role, name in GROUP_NAMES.items()}
 
@@ -74,7 +78,13 @@ def cadre_of(user):
     if not hasattr(user, "_liaison_cadre"):
         from unions.models import Cadre
 
-        user._liaison_cadre = Cadre.objects.select_related("department").filter(user=user).first()
+        if user._meta.model.cadre.is_cached(user):
+            # Read with the user by the login backend (unions/backends.py): no query.
+            user._liaison_cadre = getattr(user, "cadre", None)
+        else:
+            user._liaison_cadre = (
+                Cadre.objects.select_related("department").filter(user=user).first()
+            )
     return user._liaison_cadre
 
 

@@ -89,7 +89,7 @@ def activate(request, uidb64: str, token: str):
         except ValidationError as error:
             form.add_error("new_password2", error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="unions.backends.CadreModelBackend")
             messages.success(request, _("Your password is set. Welcome!"))
             return redirect("home")
     return render(

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.assignments.selectors import assignable_cadres
 from unions.models import YEAR_VALIDATORS, GrassrootsUnion
 
 
@@ -28,6 +29,33 @@ class AssignForm(forms.Form):
     # Where the desk returns to: the search the union was found by.
     q = forms.CharField(max_length=50, required=False)
     page = forms.IntegerField(min_value=1, required=False)
+
+
+class CadreChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, cadre):
+        # "李爱丽 · 宣传教育部 (1/2)": whom the union goes to and how many units they hold.
+        return f"{cadre.name} · {cadre.department.name} ({cadre.units}/{cadre.unit_quota})"
+
+
+class CoverageAssignForm(forms.Form):
+    """An uncovered union of the list and the cadre to assign it to."""
+
+    union = forms.ModelChoiceField(
+        label=_("Grassroots union"),
+        queryset=GrassrootsUnion.objects.all(),
+        error_messages={"required": _("Choose a union in the list.")},
+    )
+    cadre = CadreChoiceField(
+        label=_("Assign to"),
+        queryset=None,
+        empty_label=_("Choose a cadre"),
+        error_messages={"required": _("Choose a cadre.")},
+    )
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = assignable_cadres(year)
+        self.fields["cadre"].widget.attrs["class"] = "form-select"
 
 
 class EndForm(forms.Form):

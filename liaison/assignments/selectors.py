@@ -24,18 +24,7 @@ def desk_departments(year: int) -> list[dict]:
     """Every active cadre, department by department (leaders first), each with `units` (current
     contact points in `year`), `quota` and `gap` (units still to assign; 0 when complete). One
     query."""
-    cadres = (
-        Cadre.objects.active()
-        .select_related("department")
-        .annotate(
-            units=Count(
-                "assignments",
-                filter=Q(assignments__year=year, assignments__ended_at__isnull=True),
-            )
-        )
-        # The rank codes sort bureau, division, section, staff: leaders come first.
-        .order_by("department__order", "department__name", "rank", "name")
-    )
+    cadres = assignable_cadres(year)
     departments: list[dict] = []
     for cadre in cadres:
         cadre.quota = cadre.unit_quota
@@ -45,6 +34,22 @@ def desk_departments(year: int) -> list[dict]:
         departments[-1]["cadres"].append(cadre)
         departments[-1]["gaps"] += 1 if cadre.gap else 0
     return departments
+
+
+def assignable_cadres(year: int):
+    """Active cadres to assign a union to, department by department (leaders first), each with
+    `units` (current contact points in `year`). One query."""
+    return (
+        Cadre.objects.active()
+        .select_related("department")
+        .annotate(
+            units=Count(
+                "assignments",
+                filter=Q(assignments__year=year, assignments__ended_at__isnull=True),
+            )
+        )
+        .order_by("department__order", "department__name", "rank", "name")
+    )
 
 
 def desk_totals(year: int) -> dict:

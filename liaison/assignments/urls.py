@@ -16,6 +16,11 @@ urlpatterns = [
     path("<int:year>/roll-over/", views.roll_over, name="roll-over"),
     path("<int:year>/coverage/", views.coverage, name="coverage"),
     path("<int:year>/coverage/uncovered/", views.uncovered, name="uncovered"),
+    path(
+        "<int:year>/coverage/uncovered/assign/",
+        views.uncovered_assign,
+        name="uncovered-assign",
+    ),
     path("<int:year>/coverage/shared/", views.shared, name="shared"),
     path(
         "<int:year>/coverage/cadres-without-units/",

@@ -16,11 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from liaison.assignments import selectors
-from liaison.assignments.forms import AssignForm, EndForm, OrgImportForm, UnionSearchForm
+from liaison.assignments.forms import (
+    AssignForm,
+    CoverageAssignForm,
+    EndForm,
+    OrgImportForm,
+    UnionSearchForm,
+)
 from unions.assignments import services
 from unions.models import Cadre, LiaisonAssignment, Street
 from unions.org_import.points import org_import, template_workbook
-from unions.permissions import require_permission
+from unions.permissions import may, require_permission
 
 SEARCH_PER_PAGE = 20
 LIST_PER_PAGE = 50
@@ -186,21 +192,54 @@ def _coverage_list(request, year: int, kind: str, objects, title: str, **extra):
     )
 
 
-@require_permission("unions.manage_liaisonassignment")
-@require_GET
-def uncovered(request, year: int):
+def _uncovered_page(request, year: int, form: CoverageAssignForm, status: int = 200):
     street = request.GET.get("street", "")
     if street and street not in Street.values:
         raise Http404
     label = Street(street).label if street else ""
-    return _coverage_list(
+    response = _coverage_list(
         request,
         year,
         "uncovered",
         selectors.uncovered_unions(year, street),
         _("Unions with no contact cadre in %(year)s") % {"year": year},
         street_label=label,
+        form=form,
+        may_assign=may(request.user, "unions.add_liaisonassignment"),
     )
+    response.status_code = status
+    return response
+
+
+@require_permission("unions.manage_liaisonassignment")
+@require_GET
+def uncovered(request, year: int):
+    return _uncovered_page(request, year, CoverageAssignForm(year=year))
+
+
+@require_permission("unions.add_liaisonassignment")
+@require_POST
+def uncovered_assign(request, year: int):
+    """Assign a union of the uncovered list to a cadre, through the assignment service (its
+    rules refuse next to the cadre's field); back to the same list, street and page."""
+    _check_year(year)
+    form = CoverageAssignForm(request.POST, year=year)
+    if form.is_valid():
+        union, cadre = form.cleaned_data["union"], form.cleaned_data["cadre"]
+        try:
+            services.assignment_create(cadre=cadre, union=union, year=year, user=request.user)
+        except ValidationError as error:
+            form.add_error("cadre", error)
+        else:
+            messages.success(
+                request,
+                _("%(union)s is now a contact unit of %(cadre)s for %(year)s.")
+                % {"union": union.name, "cadre": cadre.name, "year": year},
+            )
+            back = reverse("assignments:uncovered", args=[year])
+            query = request.GET.urlencode()
+            return redirect(f"{back}?{query}" if query else back)
+    return _uncovered_page(request, year, form, status=400)
 
 
 @require_permission("unions.manage_liaisonassignment")

@@ -157,16 +157,20 @@ def _pace(today: datetime.date, calendar: WorkingCalendar) -> Pace:
     return _pace_for(today, frozenset(calendar.overrides.items()))
 
 
-def year_progress(cadre: Cadre, today: datetime.date) -> YearProgress:
+def year_progress(
+    cadre: Cadre, today: datetime.date, *, filed: Decimal | None = None
+) -> YearProgress:
     """The cadre's progress toward the annual target (settings.ANNUAL_DAYS_TARGET) on `today`.
-    Two queries: the filed days, and the year's calendar overrides."""
+    Two queries: the filed days (unless the caller read them: `filed`, e.g. with
+    `filed_days_subquery`), and the year's calendar overrides."""
     pace = pace_on(today)
-    filed = (
-        VisitRecord.objects.filed()
-        .filter(cadre=cadre)
-        .for_year(today.year)
-        .aggregate(days=Coalesce(Sum("days"), ZERO_DAYS))["days"]
-    )
+    if filed is None:
+        filed = (
+            VisitRecord.objects.filed()
+            .filter(cadre=cadre)
+            .for_year(today.year)
+            .aggregate(days=Coalesce(Sum("days"), ZERO_DAYS))["days"]
+        )
     return YearProgress(
         year=today.year,
         target=Decimal(settings.ANNUAL_DAYS_TARGET),

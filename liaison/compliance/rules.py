@@ -306,6 +306,13 @@ def filed_between(start: datetime.date, end: datetime.date) -> QuerySet:
     return VisitRecord.objects.filed().filter(start_date__range=(start, end))
 
 
+def problems_of_filed_between(start: datetime.date, end: datetime.date) -> QuerySet:
+    """The problems the compliance figures count for a period: those raised on the sheets filed
+    with a start date in it (joined once to their sheets, not `record__in` the sheets, which
+    PostgreSQL answered by hashing every problem of every year, in parallel)."""
+    return Problem.objects.filter(record__status=FILED, record__start_date__range=(start, end))
+
+
 def contacted_points(year: int, start: datetime.date, end: datetime.date, as_of):
     """The cadre's (OuterRef pk) points current at `as_of` with a filed sheet in start–end."""
     return (

@@ -33,6 +33,7 @@ from liaison.compliance.rules import (
     one_place,
     period_of,
     points_current_on,
+    problems_of_filed_between,
     scoped_cadres,
     share_of,
     timely_q,
@@ -81,11 +82,7 @@ def live_compliance(
         records_timely=Count("pk", filter=in_quarter & timely_q()),
         integrity=Count("pk", filter=in_quarter & INTEGRITY_EXCEPTION),
     )
-    # The quarter's problems joined once to their sheets (not `record__in` the quarter's
-    # sheets, which PostgreSQL answered by hashing every problem of every year, in parallel).
-    quarter_problems = Problem.objects.filter(
-        record__status=VisitRecord.Status.FILED, record__start_date__range=(start, end)
-    )
+    quarter_problems = problems_of_filed_between(start, end)
     if department is not None:
         quarter_problems = quarter_problems.filter(record__cadre__department=department)
     if cadre is not None:

@@ -59,7 +59,7 @@ class OrganizationSteps:
             for order, spec in enumerate(DEPARTMENTS, start=1)
             if spec.name not in existing
         ]
-        Department.objects.bulk_create(new)
+        bulk_create_with_history(new, Department)
         self.summary.created["departments"] = len(new)
         return {**existing, **{d.name: d for d in new}}
 
@@ -156,7 +156,7 @@ class OrganizationSteps:
             for i, position, surname, given, username, phone in rows
             if f"XC{i:04d}" not in existing and users[username].pk not in users_with_cadre
         ]
-        Cadre.objects.bulk_create(new_cadres)
+        bulk_create_with_history(new_cadres, Cadre)
         self.summary.created["cadres"] = len(new_cadres)
 
         by_number = {
@@ -294,7 +294,7 @@ class OrganizationSteps:
             )
         )
         new = [GrassrootsUnion(**spec) for spec in specs if spec["credit_code"] not in existing]
-        GrassrootsUnion.objects.bulk_create(new)
+        bulk_create_with_history(new, GrassrootsUnion)
         self.summary.created["unions"] = len(new)
         by_code = GrassrootsUnion.objects.in_bulk(codes, field_name="credit_code")
         return [by_code[code] for code in codes]
@@ -371,8 +371,8 @@ class OrganizationSteps:
         ended.ended_at = ended_on
         if moved_out:
             ended.end_reason = "该企业迁出西城区，工会组织关系转出，联系关系终止。"
-            GrassrootsUnion.objects.filter(pk=ended.union.pk).update(active=False)
             ended.union.active = False
+            ended.union.save(update_fields=["active"])  # a version in its history
         else:
             ended.end_reason = "因工作调整，该单位改由其他联系干部联系。"
         spare = [

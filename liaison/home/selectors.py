@@ -58,11 +58,14 @@ def cadre_units(cadre: Cadre, today: datetime.date) -> list[LiaisonAssignment]:
     )
 
 
-def cadre_worklist(cadre: Cadre, limit: int = HOME_LIST_LIMIT) -> dict:
+def cadre_worklist(
+    cadre: Cadre, limit: int = HOME_LIST_LIMIT, *, filed_in: int | None = None
+) -> dict:
     """What the cadre still has to do, each a short list with its full count: drafts to finish,
     sheets returned for revision, and transferred problems waiting for an answer or for the
     cadre's feedback to the grassroots. Four queries, whatever the number of rows: the three
-    counts, then each list."""
+    counts, then each list. With `filed_in` (a year), the counts' query also sums the days the
+    cadre filed that year (`filed_days`: the home's progress, without a query of its own)."""
     records = VisitRecord.objects.filter(cadre=cadre)
     waiting = Problem.objects.filter(
         record__cadre=cadre,
@@ -78,16 +81,14 @@ def cadre_worklist(cadre: Cadre, limit: int = HOME_LIST_LIMIT) -> dict:
     # One query for the three counts, each a subquery on its own index (a join of sheets to
     # problems with COUNT(DISTINCT …) made PostgreSQL sort them). Every list is read, empty or
     # not, so that the page's queries are the same for every cadre.
-    counts = (
-        Cadre.objects.filter(pk=cadre.pk)
-        .annotate(
-            drafts=count(records.filter(status=VisitRecord.Status.DRAFT), "cadre"),
-            returned=count(records.filter(status=VisitRecord.Status.RETURNED), "cadre"),
-            problems=count(waiting, "record__cadre"),
-        )
-        .values("drafts", "returned", "problems")
-        .get()
-    )
+    figures = {
+        "drafts": count(records.filter(status=VisitRecord.Status.DRAFT), "cadre"),
+        "returned": count(records.filter(status=VisitRecord.Status.RETURNED), "cadre"),
+        "problems": count(waiting, "record__cadre"),
+    }
+    if filed_in is not None:
+        figures["filed_days"] = filed_days_subquery(filed_in)
+    counts = Cadre.objects.filter(pk=cadre.pk).annotate(**figures).values(*figures).get()
     latest_first = ("-updated_at", "-pk")
     # Only the columns the lists show: a sheet's row carries all its texts, a problem's row its
     # sheet's too (select_related), and the home page is the one every cadre opens.
@@ -110,6 +111,7 @@ def cadre_worklist(cadre: Cadre, limit: int = HOME_LIST_LIMIT) -> dict:
     )
 
     return {
+        **({} if filed_in is None else {"filed_days": counts["filed_days"]}),
         "drafts": list(
             listed.filter(status=VisitRecord.Status.DRAFT).order_by(*latest_first)[:limit]
         ),
@@ -126,12 +128,13 @@ def cadre_worklist(cadre: Cadre, limit: int = HOME_LIST_LIMIT) -> dict:
 def cadre_home(cadre: Cadre, today: datetime.date) -> dict:
     """Everything of the cadre's own part of the home page (我的联系点)."""
     units = cadre_units(cadre, today)
+    worklist = cadre_worklist(cadre, filed_in=today.year)
     return {
         "units": units,
         "current_units": sum(1 for unit in units if unit.ended_at is None),
         "quota": cadre.unit_quota,
-        "progress": year_progress(cadre, today),
-        **cadre_worklist(cadre),
+        "progress": year_progress(cadre, today, filed=worklist.pop("filed_days")),
+        **worklist,
     }
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache, caches
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from liaison.home import selectors
 from records.models import VisitRecord
 from unions import cache as generations
+from unions.permissions import may
 from unions.roles import Role, cadre_of, headed_department, primary_role
 
 RECENT_RECORDS = 10
@@ -20,18 +21,22 @@ def home(request):
     user = request.user
     today = timezone.localdate()
     role = primary_role(user)
+    if role is None and may(user, "liaison.view_audit"):
+        return redirect("audit:audit")  # 纪检: the audit trail is their one page
     if role is None:
         context = {"year": today.year, "today": today, "role": role}
         return render(request, "liaison/home_no_role.html", context, status=403)
     # The page's own part is cached under the generations of what it shows, which the services
     # bump on commit (unions/cache.py; docs/decisions/0001-cadre-home-cache.md).
-    key = f"home:{user.pk}:{today.isoformat()}:{get_language()}:{home_generations(user, role)}"
+    current, made = generations.current(home_generation_keys(user, role))
+    key = f"home:{user.pk}:{today.isoformat()}:{get_language()}:{current}"
     # A part under a key is never stale while its generations are current, so each process also
     # keeps it in its own memory: a hit is one read of the shared cache (the generations).
     local = caches["local"]
     content = local.get(key)
     if content is None:
-        content = cache.get(key)
+        # Under a generation made just now nothing is cached yet: no read of the shared cache.
+        content = None if made else cache.get(key)
         if content is None:
             context = home_context(user, today, role)
             content = render_to_string("liaison/_home_content.html", context)
@@ -40,8 +45,8 @@ def home(request):
     return render(request, "liaison/home.html", {"content": content})
 
 
-def home_generations(user, role) -> str:
-    """The generations of everything `user`'s home shows (see home_context)."""
+def home_generation_keys(user, role) -> list[str]:
+    """The generation keys of everything `user`'s home shows (see home_context)."""
     keys = [generations.EVERYONE]
     cadre = cadre_of(user)
     if cadre is not None:
@@ -52,7 +57,7 @@ def home_generations(user, role) -> str:
         keys.append(generations.department_key(department.pk))
     if role == Role.ORGANIZATION:  # the federation's figures, as home_context shows them
         keys.append(generations.FEDERATION)
-    return generations.generations(keys)
+    return keys
 
 
 def home_context(user, today, role) -> dict:

@@ -45,11 +45,21 @@ def notify(users, problem: Problem | None, kind: str, message: str, url: str = "
     """An in-app notification for each user, linking to `url` (the page to act on; the
     problem's page when not given), delivered by e-mail and WeChat Work as each recipient
     chose once the transaction commits (a refused step sends nothing)."""
+    notify_all(notices(users, problem, kind, message, url))
+
+
+def notices(users, problem: Problem | None, kind: str, message: str, url: str = "") -> list:
+    """The notifications `notify` writes, not saved yet: many steps at once (the ledger's bulk
+    actions) write all of theirs with one `notify_all`."""
     if not url and problem is not None:
         url = problem_url(problem)
     unique = {user.pk: user for user in users if user is not None}.values()
-    notifications = Notification.objects.bulk_create(
+    return [
         Notification(recipient=user, problem=problem, kind=kind, message=message[:300], url=url)
         for user in unique
-    )
-    deliveries_after_commit(notifications)
+    ]
+
+
+def notify_all(notifications: list[Notification]) -> None:
+    """Save `notifications` (one statement) and deliver them once the transaction commits."""
+    deliveries_after_commit(Notification.objects.bulk_create(notifications))

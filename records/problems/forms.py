@@ -115,3 +115,93 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
     )
 
     field_order = ["q", "status", "department", "street", "category", "year", "quarter", "overdue"]
+
+
+# --- Many problems in one step (the ledger) --------------------------------------------------
+
+BULK_ACTION_CHOICES = [
+    ("urge", _("Urge")),
+    ("set_deadline", _("Change the deadline")),
+    ("retransfer", _("Transfer to another department")),
+]
+
+
+class BulkStepForm(forms.Form):
+    """What to do to many problems: the step and what it needs (a date, a department)."""
+
+    action = forms.ChoiceField(label=_("Step"), choices=BULK_ACTION_CHOICES)
+    deadline = forms.DateField(label=_("New deadline"), required=False, widget=DateInput())
+    department = forms.ModelChoiceField(
+        label=_("To department"), queryset=Department.objects.all(), required=False
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if (
+            action == "set_deadline"
+            and not cleaned.get("deadline")
+            and "deadline" not in self.errors
+        ):
+            self.add_error("deadline", _("Give the new deadline."))
+        if action == "retransfer" and not cleaned.get("department"):
+            self.add_error("department", _("Choose the department the problem goes to."))
+        return cleaned
+
+
+class BulkForm(BulkStepForm):
+    """The ledger's bulk bar: the problems ticked, or every overdue problem of the filter."""
+
+    SELECTED, OVERDUE = "selected", "overdue"
+    scope = forms.ChoiceField(
+        label=_("Problems"),
+        choices=[
+            (SELECTED, _("The problems ticked")),
+            (OVERDUE, _("All overdue problems in this filter")),
+        ],
+        initial=SELECTED,
+        widget=forms.RadioSelect,
+    )
+    problems = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    field_order = ["scope", "action", "deadline", "department", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id: which of them the user may act on is the ledger's query's to say.
+        self.fields["problems"].valid_value = lambda value: str(value).isdigit()
+        for name in ("action", "department"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        for name in ("deadline", "note"):
+            self.fields[name].widget.attrs["class"] = "form-control"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("scope") == self.SELECTED and not cleaned.get("problems"):
+            self.add_error(
+                "problems",
+                _("Tick at least one problem, or choose all overdue problems in this filter."),
+            )
+        return cleaned
+
+
+class BulkApplyForm(BulkStepForm):
+    """The preview's confirmation: the step, and each problem with the version it showed."""
+
+    versions = forms.CharField(widget=forms.MultipleHiddenInput)
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self._versions = data.getlist("versions") if data is not None else []
+
+    def clean_versions(self) -> dict[int, int]:
+        versions = {}
+        for pair in self._versions:
+            pk, _sep, version = pair.partition(":")
+            if not (pk.isdigit() and version.isdigit()):
+                raise forms.ValidationError(_("The list of problems is not valid."))
+            versions[int(pk)] = int(version)
+        if not versions:
+            raise forms.ValidationError(_("The list of problems is not valid."))
+        return versions

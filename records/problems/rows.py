@@ -1,6 +1,7 @@
-"""The problem ledger's rows, rendered by Jinja2 (docs/decisions/0007-dashboard-rows-in-jinja2.md):
-Django's templates spent most of the page's time on 30 rows, each with its own include of the
-badges, its link and its labels resolved through the variable machinery."""
+"""Lists of problems rendered by Jinja2 (docs/decisions/0007-dashboard-rows-in-jinja2.md): the
+ledger's rows and the problem items of the department inbox and of my problems. Django's
+templates spent most of these pages' time on their 30 rows, each with its includes (the item,
+the badges), its link and its labels resolved through the variable machinery."""
 
 from django.template import engines
 from django.urls import reverse
@@ -16,28 +17,55 @@ def _detail_url(pk: int) -> str:
     return reverse("records:problem-detail", args=[pk])
 
 
-def _shorten(text: str) -> str:
-    """What Django's `truncatechars:60` shows."""
-    return Truncator(text).chars(60)
+def _shorten(text: str, length: int) -> str:
+    """What Django's `truncatechars:length` shows."""
+    return Truncator(text).chars(length)
 
 
-def ledger_rows_html(problems) -> str:
-    """The rows of `problems` (with `is_overdue`, their sheet's union and cadre and their
-    department selected), every word translated here, once."""
+def _deadline(day) -> str:
+    return _("deadline %(date)s") % {"date": day.isoformat()}
+
+
+def _render(template: str, problems, **context) -> str:
+    """`problems` (with `is_overdue`, their sheet's union and cadre and their department
+    selected) through `template`, every word translated here, once."""
     if not problems:
         return ""
+    words = {
+        "statuses": {value: str(label) for value, label in Problem.Status.choices},
+        "overdue": _("Overdue"),
+        "urgent": _("urgent"),
+    }
     return mark_safe(  # noqa: S308 — Jinja2's autoescape escaped every value
         engines["jinja2"]
-        .get_template("records/_ledger_rows.html")
+        .get_template(template)
         .render(
             {
                 "problems": problems,
                 "detail_url": _detail_url,
                 "shorten": _shorten,
-                "streets": {value: str(label) for value, label in Street.choices},
-                "statuses": {value: str(label) for value, label in Problem.Status.choices},
-                "overdue": _("Overdue"),
-                "urgent": _("urgent"),
+                "words": words,
+                **context,
             }
         )
+    )
+
+
+def ledger_rows_html(problems, selected=frozenset()) -> str:
+    """The ledger's table rows, the problems of `selected` ticked (the bulk bar's checkboxes)."""
+    streets = {value: str(label) for value, label in Street.choices}
+    return _render(
+        "records/_ledger_rows.html",
+        problems,
+        streets=streets,
+        selected=selected,
+        tick=_("Select problem %(pk)s"),
+    )
+
+
+def problem_items_html(problems, *, show_cadre: bool = False) -> str:
+    """The problems as list-group items linking to each problem (the cadre who raised it with
+    `show_cadre`)."""
+    return _render(
+        "records/_problem_items.html", problems, show_cadre=show_cadre, deadline=_deadline
     )

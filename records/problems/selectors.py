@@ -41,7 +41,17 @@ def inbox_for(user) -> QuerySet:
         scope |= Q(leader=cadre)
     return (
         with_overdue(Problem.objects.filter(scope, status__in=WITH_A_DEPARTMENT))
-        .select_related("record__cadre", "record__union", "department", "leader")
+        .select_related("record__cadre", "record__union", "department")
+        # The columns the inbox shows, not every text of the problems and their sheets.
+        .only(
+            "description",
+            "status",
+            "urgent",
+            "deadline",
+            "record__cadre__name",
+            "record__union__name",
+            "department__name",
+        )
         .order_by("-is_overdue", "deadline", "pk")
     )
 

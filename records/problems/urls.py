@@ -10,6 +10,8 @@ urlpatterns = [
     path("problems/inbox/", views.inbox, name="inbox"),
     path("problems/ledger/", views.ledger, name="ledger"),
     path("problems/ledger/export/", views.ledger_export, name="ledger-export"),
+    path("problems/ledger/bulk/", views.ledger_bulk_preview, name="ledger-bulk-preview"),
+    path("problems/ledger/bulk/apply/", views.ledger_bulk_apply, name="ledger-bulk-apply"),
     path("problems/<int:pk>/", views.problem_detail, name="problem-detail"),
     path(
         "problems/<int:pk>/transfer/",

@@ -21,6 +21,8 @@ from records.problems import selectors
 from records.problems import services as loop
 from records.problems.forms import (
     AnswerForm,
+    BulkApplyForm,
+    BulkForm,
     CloseForm,
     DeadlineForm,
     FeedbackForm,
@@ -31,7 +33,7 @@ from records.problems.forms import (
     TransferForm,
 )
 from records.problems.panels import render_panels
-from records.problems.rows import ledger_rows_html
+from records.problems.rows import ledger_rows_html, problem_items_html
 from records.terms.search import matching
 from records.versions import EditConflict
 from unions.permissions import may
@@ -232,7 +234,7 @@ def my_problems(request):
         Problem.objects.filter(record__cadre=cadre, resolution=Problem.Resolution.TRANSFER)
     ).select_related("record__union", "department", "leader")
     S = Problem.Status
-    groups = [
+    lists = [
         (_("Waiting for my feedback to the grassroots"), mine.filter(status=S.ANSWERED)),
         (
             _("Waiting for an answer"),
@@ -244,6 +246,10 @@ def my_problems(request):
             mine.filter(status__in=[S.FED_BACK, S.CLOSED]).order_by("-updated_at")[:20],
         ),
     ]
+    groups = []
+    for title, problems in lists:
+        problems = list(problems)
+        groups.append((title, problems, problem_items_html(problems)))
     return render(request, "records/my_problems.html", {"groups": groups})
 
 
@@ -252,7 +258,11 @@ def inbox(request):
     if not may(request.user, "records.view_problem_inbox"):
         raise PermissionDenied
     page = Paginator(selectors.inbox_for(request.user), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "records/inbox.html", {"page": page, "today": timezone.localdate()})
+    return render(
+        request,
+        "records/inbox.html",
+        {"page": page, "items_html": problem_items_html(page.object_list, show_cadre=True)},
+    )
 
 
 def _ledger_queryset(request):
@@ -317,19 +327,123 @@ def narrow_page(queryset, number):
 @login_required
 def ledger(request):
     filters, problems = _ledger_queryset(request)
+    return _ledger_page(request, filters, problems, BulkForm())
+
+
+def _ledger_page(request, filters, problems, bulk: BulkForm, status: int = 200):
     page = narrow_page(problems, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # The problems ticked stay ticked when the bulk bar is sent back with an error.
+    selected = set(bulk.cleaned_data.get("problems") or []) if bulk.is_bound else set()
     return render(
         request,
         "records/ledger.html",
         {
             "filters": filters,
             "page": page,
-            "rows_html": ledger_rows_html(page.object_list),
+            "rows_html": ledger_rows_html(page.object_list, selected),
+            "query": query.urlencode(),
+            "bulk": bulk,
+        },
+        status=status,
+    )
+
+
+# --- Many problems in one step: the ledger's bulk bar, its preview, then the step -------------
+
+
+def _bulk_problems(problems, ids=None, *, overdue=False):
+    """The ledger's problems (as filtered) chosen for a bulk step: those of `ids`, or every
+    overdue one; at most BULK_LIMIT + 1 (one more says there are too many)."""
+    if overdue:
+        problems = problems.filter(selectors.overdue_q(timezone.localdate()))
+    else:
+        problems = problems.filter(pk__in=ids)
+    return list(problems.order_by("pk")[: loop.BULK_LIMIT + 1])
+
+
+def _preview(request, form, chosen, status: int = 200):
+    data = form.cleaned_data
+    outcomes = loop.bulk_preview(
+        chosen,
+        action=data["action"],
+        user=request.user,
+        deadline=data.get("deadline"),
+        department=data.get("department"),
+    )
+    query = request.GET.copy()
+    return render(
+        request,
+        "records/ledger_bulk_preview.html",
+        {
+            "form": form,
+            "step": dict(BulkForm.base_fields["action"].choices)[data["action"]],
+            "outcomes": outcomes,
+            "taken": [o for o in outcomes if not o.refusal],
+            "left_out": [o for o in outcomes if o.refusal],
             "query": query.urlencode(),
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def ledger_bulk_preview(request):
+    """What the step will do to each problem chosen, before anything is written."""
+    filters, problems = _ledger_queryset(request)
+    form = BulkForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        chosen = _bulk_problems(
+            problems, data["problems"], overdue=data["scope"] == BulkForm.OVERDUE
+        )
+        if not chosen:
+            form.add_error("scope", _("No problem of the ledger matches: nothing to do."))
+        elif len(chosen) > loop.BULK_LIMIT:
+            form.add_error(
+                "scope",
+                _("At most %(limit)s problems in one step; narrow them down with the filters.")
+                % {"limit": loop.BULK_LIMIT},
+            )
+        else:
+            return _preview(request, form, chosen)
+    return _ledger_page(request, filters, problems, form, status=400)
+
+
+@login_required
+@require_POST
+def ledger_bulk_apply(request):
+    """The step previewed, on every problem at the version the preview showed: all of them,
+    or (one refused) none."""
+    _filters, problems = _ledger_queryset(request)
+    form = BulkApplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return redirect(f"{reverse('records:ledger')}?{request.GET.urlencode()}")
+    data = form.cleaned_data
+    try:
+        done = loop.problems_bulk(
+            problem_ids=list(data["versions"]),
+            action=data["action"],
+            user=request.user,
+            note=data["note"],
+            deadline=data.get("deadline"),
+            department=data.get("department"),
+            versions=data["versions"],
+        )
+    except ValidationError as refused:
+        # Nothing was written. The preview again, as the problems are now, with the reason.
+        messages.error(request, " ".join(refused.messages))
+        chosen = _bulk_problems(problems, list(data["versions"]))
+        return _preview(request, form, chosen, status=409)
+    messages.success(
+        request,
+        _("%(step)s: done for %(n)s problems.")
+        % {"step": dict(BulkForm.base_fields["action"].choices)[data["action"]], "n": len(done)},
+    )
+    return redirect(f"{reverse('records:ledger')}?{request.GET.urlencode()}")
 
 
 LEDGER_COLUMNS = [

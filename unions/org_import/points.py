@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from unions.assignments.services import assignment_create
+from unions.history import ORG_IMPORT, acting_as
 from unions.models import Cadre, GrassrootsUnion, LiaisonAssignment, may_hold
 from unions.org_import.cells import decimal_digits, no_duplicate, required, whole_number
 from unions.org_import.sheets import (
@@ -149,7 +150,8 @@ def org_import(file, *, user, year: int, dry_run: bool = False) -> ImportResult:
     if result.issues:
         return result
     try:
-        with transaction.atomic():
+        # Every version the import saves, every role it gives, is the importing user's.
+        with transaction.atomic(), acting_as(user, reason=ORG_IMPORT):
             result.counts = plan.apply(user)
             result.counts[SHEET_POINTS] = Counts(
                 created=_create_points(points, plan, user), unchanged=already

@@ -9,7 +9,6 @@ import datetime
 import html
 import re
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
 from django.db import connection
@@ -17,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
-from openpyxl import load_workbook
 
 from liaison.compliance import assessment as compliance_assessment
 from liaison.compliance import services
@@ -30,7 +28,7 @@ from tests.factories import (
     UserFactory,
     VisitRecordFactory,
 )
-from tests.helpers import build_cadres
+from tests.helpers import build_cadres, workbook_of
 from unions.models import Department, Street
 
 pytestmark = pytest.mark.django_db
@@ -50,12 +48,7 @@ def headers(columns) -> list[str]:
         return [str(column.header) for column in columns]
 
 
-def workbook(response):
-    assert response.status_code == 200
-    assert response["Content-Type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    return load_workbook(BytesIO(b"".join(response.streaming_content)))
+workbook = workbook_of
 
 
 def values(sheet, row: int) -> list:

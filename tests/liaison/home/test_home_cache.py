@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
-from liaison.home.views import home_generations
+from liaison.home.views import home_generation_keys
 from records.models import Problem
 from tests.factories import (
     CadreFactory,
@@ -100,6 +100,9 @@ def test_a_filing_leaves_other_cadres_generations_as_they_were(
 def test_a_colleagues_filing_leaves_a_cadres_home_cached_and_moves_the_heads(
     login, alice, carol, department, django_capture_on_commit_callbacks
 ):
+    def home_generations(user, role):
+        return generations.generations(home_generation_keys(user, role))
+
     """A plain cadre's part shows only their own sheets: a colleague's filing in the same
     department leaves it cached; the department head's part, which lists the colleague, moves."""
     colleague = CadreFactory(department=department)
@@ -243,3 +246,48 @@ def test_a_bump_in_one_process_is_seen_by_another_at_once(tmp_path, cache_url, s
     finally:
         reader.stdin.close()
         reader.wait(timeout=30)
+
+
+def cache_reads(queries) -> int:
+    return sum(
+        1 for query in queries if query["sql"].startswith('SELECT "cache_key", "value", "expires"')
+    )
+
+
+def test_right_after_a_change_the_home_reads_the_shared_cache_once(
+    login, alice, unit, django_capture_on_commit_callbacks
+):
+    """The generations bumped (deleted): the home makes new ones and knows nothing can be cached
+    under them yet — one read of the shared cache (the generations), no read back of what it
+    wrote, no read of the part."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(alice)
+    client.get(HOME)
+    with django_capture_on_commit_callbacks(execute=True):
+        generations.cadres_changed(alice)
+        generations.everyone_changed()
+    assert cache.get(generations.cadre_key(alice.pk)) is None
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(HOME)
+
+    assert response.status_code == 200
+    assert cache_reads(captured) == 1
+    assert cache.get(generations.cadre_key(alice.pk)) is not None
+    with CaptureQueriesContext(connection) as captured:
+        assert "西城区某某医院工会" in client.get(HOME).content.decode()
+    assert cache_reads(captured) == 1  # the generations; the part from this process's copy
+
+
+def test_a_generation_another_process_made_meanwhile_is_the_one_used(monkeypatch):
+    """Read as missing, then made by another process before this one adds its own: the add
+    fails and the other process's generation is read back."""
+    key = generations.cadre_key(7)
+    cache.set(key, 123, timeout=None)
+    read = cache.get_many
+    reads = iter([lambda keys: {}])  # the first read misses it; the read back finds it
+    monkeypatch.setattr(cache, "get_many", lambda *args: next(reads, read)(*args))
+
+    assert generations.current([key]) == ("123", False)

@@ -42,6 +42,11 @@ def zh(message: str) -> str:
         return gettext(message)
 
 
+def label(choice) -> str:
+    with translation.override("zh-hans"):
+        return str(choice.label)
+
+
 @pytest.fixture
 def dave(other_department):
     """The head of 法律工作部."""
@@ -74,6 +79,22 @@ def a_problem(cadre, status, department, **fields):
         status=status,
         department=department,
         **(defaults | fields),
+    )
+
+
+def typed_problem(cadre, status, department, *, length, **union):
+    """An urgent problem overdue since 2026-11-20 whose texts need escaping (its union
+    "A&B <i>工会</i>") and cutting (a description of `length` + 3 characters)."""
+    return a_problem(
+        cadre,
+        status,
+        department,
+        description="<b>" + "夜" * length,
+        deadline=datetime.date(2026, 11, 20),
+        urgent=True,
+        record=VisitRecordFactory(
+            cadre=cadre, union=GrassrootsUnionFactory(name="A&B <i>工会</i>", **union)
+        ),
     )
 
 
@@ -624,7 +645,7 @@ def test_alice_sees_her_problems_by_what_they_wait_for(login, alice, bob, depart
     response = login(alice).get(reverse("records:my-problems"))
 
     assert response.status_code == 200
-    groups = [list(problems) for _title, problems in response.context["groups"]]
+    groups = [list(problems) for _title, problems, _html in response.context["groups"]]
     assert groups == [[answered], [late, waiting], [raised], [closed]]
     assert [p.is_overdue for p in groups[1]] == [True, False]
 
@@ -635,7 +656,7 @@ def test_bob_sees_only_his_own_problems(login, alice, bob, department):
     response = login(bob).get(reverse("records:my-problems"))
 
     assert response.status_code == 200
-    assert all(list(problems) == [] for _title, problems in response.context["groups"])
+    assert all(list(problems) == [] for _title, problems, _html in response.context["groups"])
 
 
 @pytest.mark.parametrize("persona", ["carol", "olivia"])
@@ -668,6 +689,29 @@ def test_carols_inbox_holds_her_departments_problems_overdue_first(
 
     assert response.status_code == 200
     assert list(response.context["page"]) == [late, sooner, later]
+
+
+def test_the_inbox_and_my_problems_show_each_item_with_its_badges_escaped(
+    login, alice, carol, department
+):
+    """The items are rendered by Jinja2 (records/problems/rows.py): the cells and badges of
+    records/_problem_badges.html, the description cut at 80 characters, everything escaped; the
+    inbox names who raised the problem, my problems do not."""
+    problem = typed_problem(alice, "accepted", department, length=90)
+    item = (
+        f'<a class="list-group-item list-group-item-action" href="{detail_url(problem)}"> <div'
+        f' class="d-flex justify-content-between gap-2"><span>&lt;b&gt;{"夜" * 74}...</span>'
+        f'<span class="text-nowrap"><span class="badge text-bg-primary">{label(S.ACCEPTED)}'
+        f'</span> <span class="badge text-bg-danger">{zh("Overdue")}</span> <span class="badge'
+        f' text-bg-warning">{zh("urgent")}</span> </span></div> <div class="small text-muted">'
+        "A&amp;B &lt;i&gt;工会&lt;/i&gt;{cadre} · 宣传教育部 · 办理期限 2026-11-20</div> </a>"
+    )
+
+    inbox = " ".join(login(carol).get(reverse("records:inbox")).content.decode().split())
+    mine = " ".join(login(alice).get(reverse("records:my-problems")).content.decode().split())
+
+    assert item.format(cadre=" · 李爱丽") in inbox
+    assert item.format(cadre="") in mine
 
 
 def test_daves_inbox_holds_only_what_went_to_his_department(
@@ -785,32 +829,20 @@ def test_the_ledger_puts_overdue_first_and_keeps_the_filters_for_the_export_and_
     assert f"{reverse('records:ledger-export')}?category=wages" in response.content.decode()
 
 
-def label(choice) -> str:
-    with translation.override("zh-hans"):
-        return str(choice.label)
-
-
 def test_the_ledgers_rows_show_each_problem_with_its_badges_and_escape_what_people_typed(
     login, olivia, alice, department
 ):
     """The rows are rendered by Jinja2 (records/problems/rows.py): the same cells and badges as
     records/_problem_badges.html, the description cut at 60 characters, everything escaped."""
-    union = GrassrootsUnionFactory(name="A&B <i>工会</i>", street=Street.JINRONGJIE)
-    late = a_problem(
-        alice,
-        "transferred",
-        department,
-        description="<b>" + "夜" * 70,
-        deadline=datetime.date(2026, 11, 20),
-        urgent=True,
-        record=VisitRecordFactory(cadre=alice, union=union),
-    )
+    late = typed_problem(alice, "transferred", department, length=70, street=Street.JINRONGJIE)
     raised = a_problem(alice, "raised", None)
 
     html = " ".join(login(olivia).get(reverse("records:ledger")).content.decode().split())
 
     assert (
-        f'<tr> <td>{late.pk}</td> <td class="card-title"><a href="{detail_url(late)}">'
+        f'<tr> <td><label class="row-select"><input class="form-check-input" type="checkbox"'
+        f' name="problems" value="{late.pk}" form="ledger-bulk" aria-label="选择问题 {late.pk}">'
+        f'</label></td> <td>{late.pk}</td> <td class="card-title"><a href="{detail_url(late)}">'
         f"&lt;b&gt;{'夜' * 54}...</a></td> <td>A&amp;B &lt;i&gt;工会&lt;/i&gt;<br>"
         f'<small class="text-muted">{label(Street.JINRONGJIE)}</small></td> <td>李爱丽</td>'
         f' <td class="card-key">宣传教育部</td> <td class="text-nowrap card-key">2026-11-20</td>'
