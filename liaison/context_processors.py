@@ -18,6 +18,8 @@ MENU = {
     "view_plan": "liaison.view_plan",
     "set_calendar": "records.set_calendar",
     "view_audit": "liaison.view_audit",
+    "view_analysis": "liaison.view_analysis",
+    "list_researchtopic": "records.list_researchtopic",
 }
 
 

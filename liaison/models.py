@@ -26,6 +26,16 @@ class QuarterlyMeeting(models.Model):
     )
     other_attendees = models.CharField(_("other attendees"), max_length=200, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
+    # 本季一题: the hot issue the meeting picked as the quarter's topic (a research topic with a
+    # lead department and a deadline); the next meetings' agendas show its progress.
+    topic = models.OneToOneField(
+        "records.ResearchTopic",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting",
+        verbose_name=_("topic of the quarter"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

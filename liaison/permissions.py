@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from unions.assignments.selectors import assigned_union_ids
 from unions.permissions import (
+    has_cadre_profile,
     heads_a_department,
     is_admin,
     is_contact_cadre,
@@ -93,3 +94,8 @@ rules.add_perm("liaison.view_federation_plan", sees_everything)
 # The audit trail (liaison/audit/): every change, login and refused access. The organization
 # department and discipline inspection (纪检), whose only permission this is.
 rules.add_perm("liaison.view_audit", is_organization | is_discipline)
+# 职工诉求分析: each user's own share (their sheets and units, a head their department's, the
+# organization department everything: liaison.analysis.selectors), as the lists it links to.
+rules.add_perm("liaison.view_analysis", is_organization | heads_a_department | has_cadre_profile)
+# 本季一题: the quarterly meeting picks the quarter's topic.
+rules.add_perm("liaison.pick_quarter_topic", is_organization)

@@ -36,6 +36,8 @@ urlpatterns = [
     path("plan/", include("liaison.plan.urls")),
     # Quarterly compliance, the freeze of a quarter, the annual assessment.
     path("compliance/", include("liaison.compliance.urls")),
+    # 职工诉求分析: needs, problems and opinions by category, street and quarter.
+    path("analysis/", include("liaison.analysis.urls")),
     # Their workbooks: the quarterly compliance report and the annual assessment.
     path("compliance/export/", include((compliance_urls.workbook_urlpatterns, "workbooks"))),
     # The summary reported upward to the city federation (quarter or year, Excel).

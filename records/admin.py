@@ -17,6 +17,7 @@ from records.models import (
     Problem,
     ProblemEvent,
     ReminderLog,
+    ResearchTopic,
     VisitRecord,
 )
 from records.versions import claim_version
@@ -375,6 +376,23 @@ class ExportJobAdmin(admin.ModelAdmin):
     search_fields = ["title", "requested_by__username"]
     date_hierarchy = "created_at"
     exclude = ["file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ResearchTopic)
+class ResearchTopicAdmin(admin.ModelAdmin):
+    """Topics are opened on the site (records/topics, through its service) and a topic of the
+    quarter by its meeting: here they are shown, not changed."""
+
+    list_display = ["title", "kind", "starts_on", "ends_on", "lead_department", "deadline"]
+    list_filter = ["kind"]
+    list_select_related = ["lead_department"]
+    search_fields = ["title", "question"]
 
     def has_add_permission(self, request):
         return False

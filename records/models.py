@@ -141,6 +141,14 @@ class VisitRecord(SegmentedText, models.Model):
         _("banquets from the grassroots"), null=True, blank=True, choices=INTEGRITY_CHOICES
     )
     integrity_explanation = models.TextField(_("explanation of the exception"), blank=True)
+    topic = models.ForeignKey(
+        "records.ResearchTopic",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name=_("research topic"),
+    )
     outside_assignment = models.BooleanField(
         _("not an assigned unit"),
         default=False,
@@ -374,6 +382,15 @@ class Problem(SegmentedText, models.Model):
         related_name="+",
         verbose_name=_("feedback given by"),
     )
+    topic = models.ForeignKey(
+        "records.ResearchTopic",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+        verbose_name=_("research topic"),
+        help_text=_("Followed with a topic of the quarter (本季一题)."),
+    )
     satisfaction = models.CharField(
         _("grassroots' satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
     )
@@ -415,6 +432,103 @@ class Problem(SegmentedText, models.Model):
 
     def __str__(self):
         return self.description[:40]
+
+
+class ResearchTopicQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The topics `user` may open: every topic for the organization department and
+        administrators; for a cadre those that involve their department (as one of its
+        departments or as the lead) and those open to every department (none named)."""
+        if sees_everything(user):
+            return self
+        cadre = cadre_of(user)
+        if cadre is None:
+            return self.none()
+        involving = ResearchTopic.departments.through.objects.filter(
+            researchtopic=models.OuterRef("pk")
+        )
+        return self.filter(
+            Q(departments=cadre.department_id)
+            | Q(lead_department=cadre.department_id)
+            | ~models.Exists(involving)
+        ).distinct()
+
+    def open_on(self, day):
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class ResearchTopic(models.Model):
+    """A research topic (调研课题): a question the organization department opens for a period;
+    cadres tag the sheets of their contacts with it, and its page gathers their needs, problems
+    and outcomes. A quarterly meeting's hot issue (本季一题) is one too, with a lead department,
+    a deadline and its problems followed as one."""
+
+    class Kind(models.TextChoices):
+        RESEARCH = "research", _("Research topic")
+        QUARTER = "quarter", _("Topic of the quarter")
+
+    title = models.CharField(_("topic title"), max_length=100)
+    question = models.TextField(_("question"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    departments = models.ManyToManyField(
+        Department,
+        blank=True,
+        related_name="research_topics",
+        verbose_name=_("departments involved"),
+        help_text=_("None: every department."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.RESEARCH)
+    # A topic of the quarter: the hot issue the meeting picked, who leads it and by when.
+    category = models.CharField(
+        _("category"), max_length=20, choices=Problem.Category.choices, blank=True
+    )
+    lead_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead department"),
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+
+    objects = ResearchTopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = _("research topic")
+        verbose_name_plural = _("research topics")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="topic_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def problems_q(self) -> Q:
+        return topic_problems_q(self.pk)
+
+
+def topic_problems_q(topic_id, prefix: str = "") -> Q:
+    """The problems of a topic, as a filter on Problem: those attached to it (a topic of the
+    quarter takes its hot issue's problems) and those raised on a sheet tagged with it. A
+    problem attached to one topic belongs to that one only, so each counts once."""
+    return Q(**{f"{prefix}topic": topic_id}) | Q(
+        **{f"{prefix}topic__isnull": True, f"{prefix}record__topic": topic_id}
+    )
 
 
 class ProblemEvent(models.Model):

@@ -133,9 +133,36 @@ rules.add_perm("records.close_problem", is_organization)
 # The pages of the loop: the problems one raised, the inbox of those to answer, the ledger.
 rules.add_perm("records.view_own_problem", has_cadre_profile)
 rules.add_perm("records.view_problem_inbox", is_department_head | is_leader)
+# The federation's ledger in the menu: the organization department's. The same page lists each
+# user's own share of the problems (Problem.objects.visible_to), the lists behind the figures
+# of the analysis and of a topic.
 rules.add_perm("records.view_ledger", is_organization)
 
 # --- The working-day calendar: a year's holidays (records/holidays/) -------------------------
 # The organization department enters the State Council's notice; administrators keep the
 # calendar too (the admin's calendar days go through the same service).
 rules.add_perm("records.set_calendar", is_organization | is_admin)
+rules.add_perm("records.list_problems", is_organization | heads_a_department | has_cadre_profile)
+# Steps on many problems at once from the ledger (urge, deadline, move): the organization
+# department's, which follows the programme's problems across departments.
+rules.add_perm("records.act_on_many_problems", is_organization)
+
+# --- Research topics (调研课题) ---------------------------------------------------------------
+
+
+@rules.predicate
+def topic_involves_department(user, topic) -> bool:
+    """The topic names the user's department (involved or lead), or names none (everyone's).
+    Reads the topic's departments (a query)."""
+    cadre = cadre_of(user)
+    if topic is None or cadre is None:
+        return False
+    if topic.lead_department_id == cadre.department_id:
+        return True
+    involved = {department.pk for department in topic.departments.all()}
+    return not involved or cadre.department_id in involved
+
+
+rules.add_perm("records.add_researchtopic", is_organization)
+rules.add_perm("records.list_researchtopic", is_organization | has_cadre_profile)
+rules.add_perm("records.view_researchtopic", sees_everything | topic_involves_department)

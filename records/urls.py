@@ -5,6 +5,7 @@ from records.notifications import urls as notifications
 from records.problems import urls as problems
 from records.register import urls as register
 from records.sheets import urls as sheets
+from records.topics import urls as topics
 
 app_name = "records"
 
@@ -14,4 +15,5 @@ urlpatterns = [
     *problems.urlpatterns,
     *notifications.urlpatterns,
     *holidays.urlpatterns,
+    *topics.urlpatterns,
 ]

@@ -28,6 +28,7 @@ from tests.factories import (
     OpinionFactory,
     ProblemFactory,
     QuarterlyMeetingFactory,
+    ResearchTopicFactory,
     UserFactory,
     VisitRecordFactory,
 )
@@ -196,6 +197,7 @@ def world(alice, bob, carol, olivia, admin_user, other_department, department):
         ),
         export=export,
         meeting=QuarterlyMeetingFactory(year=2026, quarter=3),
+        topic=ResearchTopicFactory(departments=[department]),
     )
 
 

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from liaison.boards import receipts
 from liaison.models import Opinion, QuarterlyMeeting, QuarterSnapshot
-from records.models import Attachment, CalendarDay, ContactForm, Problem, ProblemEvent, VisitRecord
+from records.models import (
+    Attachment,
+    CalendarDay,
+    ContactForm,
+    Problem,
+    ProblemEvent,
+    ResearchTopic,
+    VisitRecord,
+)
 from unions.models import Cadre, Department, GrassrootsUnion, LiaisonAssignment, Street
 from unions.roles import Role
 from unions.validators import credit_code_complete
@@ -194,3 +202,20 @@ class QuarterSnapshotFactory(factory.django.DjangoModelFactory):
     as_of = datetime.date(2026, 9, 30)
     timely_days = 7
     frozen_by = factory.SubFactory(UserFactory)
+
+
+class ResearchTopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResearchTopic
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"新就业形态劳动者权益调研{n}")
+    question = "快递员、外卖骑手的休息和保障情况如何？"
+    starts_on = datetime.date(2026, 7, 1)
+    ends_on = datetime.date(2026, 12, 31)
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def departments(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.departments.set(extracted)

@@ -230,6 +230,7 @@ class World:
     notification: Notification
     export: ExportJob
     meeting: object
+    topic: object
 
 
 @dataclass(frozen=True)
@@ -278,6 +279,10 @@ def token(w):
 
 def meeting(w):
     return {"pk": w.meeting.pk}
+
+
+def topic(w):
+    return {"pk": w.topic.pk}
 
 
 def decide(w):
@@ -360,11 +365,22 @@ PAGES: dict[str, Page] = {
     "records:export-download": Page("GET", export, (LOGIN, 200, 404, 404, 404, 404, 404)),
     "records:my-problems": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 403)),
     "records:inbox": Page("GET", none, (LOGIN, 403, 403, 200, 200, 200, 403)),
-    "records:ledger": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
-    "records:ledger-export": Page("GET", none, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    # The ledger: the federation's for the organization department, each cadre's and head's own
+    # share for them (the lists behind the analysis's figures).
+    "records:ledger": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 403)),
+    "records:ledger-export": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 403)),
     # The ledger's bulk steps (an empty POST: nothing ticked, 400 for the organization department).
     "records:ledger-bulk-preview": Page("POST", none, (LOGIN, 403, 403, 403, 403, 400, 403)),
     "records:ledger-bulk-apply": Page("POST", none, (LOGIN, 403, 403, 403, 403, 302, 403)),
+    # Research topics: everyone with a cadre profile sees the list; the topic (of alice's
+    # department) opens to its department and the organization department.
+    "records:topic-list": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 403)),
+    "records:topic-detail": Page("GET", topic, (LOGIN, 200, 404, 200, 404, 200, 403)),
+    "records:topic-print": Page("GET", topic, (LOGIN, 200, 404, 200, 404, 200, 403)),
+    "records:topic-export": Page("GET", topic, (LOGIN, 200, 404, 200, 404, 200, 403)),
+    # 职工诉求分析: each user's own share of the figures.
+    "analysis:page": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 403)),
+    "analysis:export": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 403)),
     "records:problem-detail": Page("GET", problem, (LOGIN, 200, 404, 200, 404, 200, 200)),
     # The problem is transferred to carol's department: she may accept (nothing to fill in) and
     # answer or hand it back (the empty form is refused, 400); a step that does not fit the
@@ -400,6 +416,7 @@ PAGES: dict[str, Page] = {
     "meetings:detail": Page("GET", meeting, (LOGIN, 404, 404, 200, 200, 200, 200)),
     "meetings:record": Page("POST", meeting, (LOGIN, 404, 404, 403, 403, 400, 403)),
     "meetings:decide": Page("POST", decide, (LOGIN, 404, 404, 403, 403, 400, 403)),
+    "meetings:pick-topic": Page("POST", meeting, (LOGIN, 404, 404, 403, 403, 400, 403)),
     "meetings:print": Page("GET", meeting, (LOGIN, 404, 404, 200, 200, 200, 200)),
     "meetings:export": Page("GET", meeting, (LOGIN, 404, 404, 200, 200, 200, 200)),
     "compliance:dashboard": Page("GET", none, (LOGIN, 200, 200, 200, 200, 200, 200)),

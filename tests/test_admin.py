@@ -24,6 +24,7 @@ from tests.factories import (
     ProblemFactory,
     QuarterlyMeetingFactory,
     QuarterSnapshotFactory,
+    ResearchTopicFactory,
     UserFactory,
     VisitRecordFactory,
 )
@@ -71,6 +72,7 @@ BUILDERS = {
         date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n)
     ),
     "records.attachment": lambda n: AttachmentFactory(),
+    "records.researchtopic": lambda n: ResearchTopicFactory(),
     "records.notification": lambda n: Notification.objects.create(
         recipient=UserFactory(), problem=ProblemFactory(), kind="answered", message=f"m{n}"
     ),
@@ -187,6 +189,7 @@ def test_the_change_page_opens(staff, label):
             "records.attachment",
             "records.reminderlog",
             "records.exportjob",
+            "records.researchtopic",
             "liaison.meetingdecision",
             "liaison.quartersnapshot",
             "liaison.quarterlymeeting",

@@ -340,6 +340,7 @@ TABLES_THAT_STAY = {
     "templates/liaison/_board.html": "printed",
     "templates/records/record_print.html": "printed",
     "templates/liaison/meeting_print.html": "printed",
+    "templates/records/topics/print.html": "printed",
     # A label and a figure a row: two columns fit a phone as they are.
     "templates/liaison/upward_report.html": "two columns",
 }

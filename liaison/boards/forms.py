@@ -11,7 +11,9 @@ from liaison.models import (
     OPINION_TEXT_MAX_LENGTH,
     Opinion,
 )
+from records.forms import YearQuarterForm
 from records.models import Problem
+from unions.models import Street
 
 # A field people never see (moved off screen, skipped by the keyboard): a bot filling every
 # input fills it too. Named like a field bots like to fill.
@@ -95,10 +97,20 @@ class OpinionAnswerForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class OpinionFilterForm(forms.Form):
+class OpinionFilterForm(YearQuarterForm):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("All"))] + Opinion.Status.choices,
         required=False,
     )
     q = forms.CharField(label=_("Words"), required=False, max_length=100)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All categories")), *Problem.Category.choices],
+    )
+    street = forms.ChoiceField(
+        label=_("Street"), required=False, choices=[("", _("All streets")), *Street.choices]
+    )
+
+    field_order = ["q", "status", "category", "street", "year", "quarter"]

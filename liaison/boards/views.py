@@ -140,16 +140,26 @@ def opinion_list(request):
     cadre = _contact_cadre(user)
     if not board.sees_every_board(user) and cadre is None:
         raise PermissionDenied
-    filters = OpinionFilterForm(request.GET or None)
+    filters = OpinionFilterForm(request.GET or None, years=range(year, year - 5, -1))
     shown = (
         Opinion.objects.visible_to(user, year)
         .select_related("union", "problem__record__cadre")
         .order_by("-created_at", "-pk")
     )
-    if filters.is_valid() and filters.cleaned_data["status"]:
-        shown = shown.filter(status=filters.cleaned_data["status"])
-    if filters.is_valid() and filters.cleaned_data["q"]:
-        shown = matching(shown, filters.cleaned_data["q"])
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["status"]:
+            shown = shown.filter(status=data["status"])
+        if data["category"]:
+            shown = shown.filter(category=data["category"])
+        if data["street"]:
+            shown = shown.filter(union__street=data["street"])
+        if data["year"]:
+            shown = shown.filter(created_at__year=data["year"])
+        if data["quarter"]:
+            shown = shown.filter(created_at__quarter=data["quarter"])
+        if data["q"]:
+            shown = matching(shown, data["q"])
     page = Paginator(shown, OPINIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.models import QUARTER_CHOICES, MeetingDecision, QuarterlyMeeting
 from records.forms import DateInput
+from records.models import Problem
 from unions.models import Cadre, Department
 
 
@@ -67,3 +68,17 @@ class DecisionForm(forms.Form):
     def clean_department(self):
         pk = self.cleaned_data["department"]
         return self.departments.get(pk) if pk is not None else None
+
+
+class TopicOfTheQuarterForm(forms.Form):
+    """本季一题: the hot issue the meeting picks, who leads it and by when."""
+
+    category = forms.ChoiceField(label=_("Hot issue (category)"), choices=Problem.Category.choices)
+    title = forms.CharField(label=_("Topic title"), max_length=100)
+    question = forms.CharField(
+        label=_("Question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    lead_department = forms.ModelChoiceField(
+        label=_("Lead department"), queryset=Department.objects.all()
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())

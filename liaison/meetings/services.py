@@ -15,6 +15,7 @@ from records.calendar import quarter_bounds
 from records.models import Problem, ProblemEvent, VisitRecord
 from records.problems import selectors as loop_selectors
 from records.problems import services as loop
+from records.topics.services import topic_of_the_quarter_create
 from unions.models import Cadre, Department
 from unions.permissions import may
 
@@ -186,6 +187,42 @@ def meeting_decide(
         note=note,
         decided_by=user,
     )
+
+
+@transaction.atomic
+def meeting_pick_topic(
+    *,
+    meeting: QuarterlyMeeting,
+    user,
+    title: str,
+    question: str,
+    category: str,
+    lead_department: Department,
+    deadline: datetime.date,
+):
+    """本季一题: the meeting picks a hot issue (a category of problems) as the quarter's topic,
+    with a lead department and a deadline. It becomes a research topic that follows the
+    quarter's open problems of the category as one; the next meetings show its progress."""
+    _require(user, "liaison.pick_quarter_topic")
+    meeting = QuarterlyMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.topic_id is not None:
+        raise ValidationError(_("This meeting has already picked the topic of the quarter."))
+    if deadline < meeting.date:
+        raise ValidationError({"deadline": [_("The deadline cannot be before the meeting.")]})
+    topic = topic_of_the_quarter_create(
+        user=user,
+        year=meeting.year,
+        quarter=meeting.quarter,
+        title=title,
+        question=question,
+        category=category,
+        lead_department=lead_department,
+        deadline=deadline,
+        starts_on=meeting.date,
+    )
+    meeting.topic = topic
+    meeting.save(update_fields=["topic"])
+    return topic
 
 
 def visible_meetings(user):

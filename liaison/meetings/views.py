@@ -11,8 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from liaison.meetings import selectors
 from liaison.meetings import services as meetings
-from liaison.meetings.forms import DecisionForm, MeetingCreateForm, MeetingRecordForm
+from liaison.meetings.forms import (
+    DecisionForm,
+    MeetingCreateForm,
+    MeetingRecordForm,
+    TopicOfTheQuarterForm,
+)
 from liaison.models import MeetingDecision
 from records import excel
 from records.calendar import quarter_of
@@ -22,7 +28,9 @@ from unions.permissions import may
 
 
 def _get_meeting(user, pk: int):
-    return get_object_or_404(meetings.visible_meetings(user), pk=pk)
+    return get_object_or_404(
+        meetings.visible_meetings(user).select_related("topic__lead_department"), pk=pk
+    )
 
 
 def _form_errors_from(error: ValidationError, form) -> None:
@@ -66,10 +74,25 @@ def meeting_list(request):
     )
 
 
-def _detail(request, meeting, record_form=None, decision_forms=None, status=200):
+def _topic_form(request, meeting, figures, bound=None):
+    """The form that picks the topic of the quarter: the organizer's, until one is picked;
+    the category that rose most is proposed."""
+    if meeting.topic_id is not None or not may(request.user, "liaison.pick_quarter_topic"):
+        return None
+    if bound is not None:
+        return bound
+    initial = {"deadline": meeting.date}
+    if figures["rising"]:
+        initial["category"] = figures["rising"][0]["category"]
+    return TopicOfTheQuarterForm(initial=initial)
+
+
+def _detail(request, meeting, record_form=None, decision_forms=None, topic_form=None, status=200):
     """The agenda, each problem with its decision and, for the organizer, a decision form
-    (once per problem, where it first appears; none for a closed problem)."""
+    (once per problem, where it first appears; none for a closed problem); the quarter's
+    figures and the topics of the quarter."""
     agenda = meetings.meeting_agenda(meeting)
+    figures = selectors.agenda_figures(request.user, meeting, timezone.localdate())
     organizer = may(request.user, "liaison.change_quarterlymeeting", meeting)
     decision_forms = decision_forms or {}
     departments = all_departments()
@@ -109,6 +132,8 @@ def _detail(request, meeting, record_form=None, decision_forms=None, status=200)
             "record_form": record_form
             or (MeetingRecordForm(instance=meeting) if organizer else None),
             "sections": sections,
+            "figures": figures,
+            "topic_form": _topic_form(request, meeting, figures, topic_form),
         },
         status=status,
     )
@@ -167,6 +192,24 @@ def meeting_decide(request, pk: int, problem_pk: int):
 
 
 @login_required
+@require_POST
+def meeting_pick_topic(request, pk: int):
+    meeting = _get_meeting(request.user, pk)
+    if not may(request.user, "liaison.pick_quarter_topic"):
+        raise PermissionDenied
+    form = TopicOfTheQuarterForm(request.POST)
+    if form.is_valid():
+        try:
+            meetings.meeting_pick_topic(meeting=meeting, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(error, form)
+        else:
+            messages.success(request, _("The topic of the quarter is picked."))
+            return redirect(f"{reverse('meetings:detail', args=[meeting.pk])}#topic")
+    return _detail(request, meeting, topic_form=form, status=400)
+
+
+@login_required
 def meeting_print(request, pk: int):
     meeting = _get_meeting(request.user, pk)
     agenda = meetings.meeting_agenda(meeting)
@@ -176,6 +219,7 @@ def meeting_print(request, pk: int):
         {
             "meeting": meeting,
             "agenda": agenda,
+            "figures": selectors.agenda_figures(request.user, meeting, timezone.localdate()),
             "attendees": meeting.attendees.select_related("department"),
             "decisions": meeting.decisions.select_related(
                 "problem__record__union", "problem__department", "department"

@@ -114,7 +114,42 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("In the descriptions")}),
     )
 
-    field_order = ["q", "status", "department", "street", "category", "year", "quarter", "overdue"]
+    # The ledger is of transferred problems; the analysis links to all of a category's, or to
+    # those solved on the spot.
+    resolution = forms.ChoiceField(
+        label=_("Handling"),
+        required=False,
+        choices=[
+            ("", _("Transferred")),
+            ("on_spot", _("Solved on the spot")),
+            ("all", _("Transferred or solved on the spot")),
+        ],
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[("", _("Any outcome")), ("answered", _("Answered")), ("fed_back", _("Fed back"))],
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("Satisfaction"),
+        required=False,
+        choices=[("", _("Any satisfaction")), *Problem.Satisfaction.choices],
+    )
+    topic = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    field_order = [
+        "q",
+        "status",
+        "department",
+        "street",
+        "category",
+        "year",
+        "quarter",
+        "resolution",
+        "outcome",
+        "satisfaction",
+        "overdue",
+    ]
 
 
 # --- Many problems in one step (the ledger) --------------------------------------------------

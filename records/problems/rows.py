@@ -51,14 +51,16 @@ def _render(template: str, problems, **context) -> str:
     )
 
 
-def ledger_rows_html(problems, selected=frozenset()) -> str:
-    """The ledger's table rows, the problems of `selected` ticked (the bulk bar's checkboxes)."""
+def ledger_rows_html(problems, selected=frozenset(), *, selectable: bool = True) -> str:
+    """The ledger's table rows: with `selectable`, a checkbox each for the bulk bar, those of
+    `selected` ticked."""
     streets = {value: str(label) for value, label in Street.choices}
     return _render(
         "records/_ledger_rows.html",
         problems,
         streets=streets,
         selected=selected,
+        selectable=selectable,
         tick=_("Select problem %(pk)s"),
     )
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from records import excel
-from records.models import Problem
+from records.models import Problem, VisitRecord, topic_problems_q
 from records.paging import CappedPaginator, InTurn
 from records.problems import selectors
 from records.problems import services as loop
@@ -266,15 +266,26 @@ def inbox(request):
 
 
 def _ledger_queryset(request):
-    if not may(request.user, "records.view_ledger"):
+    if not may(request.user, "records.list_problems"):
         raise PermissionDenied
     today = timezone.localdate()
     filters = LedgerFilterForm(request.GET or None, years=range(today.year, today.year - 5, -1))
-    problems = selectors.with_overdue(
-        Problem.objects.filter(resolution=Problem.Resolution.TRANSFER), today
-    ).select_related("record__cadre__department", "record__union", "department", "leader")
-    if filters.is_valid():
-        data = filters.cleaned_data
+    # Each user's share: the organization department every problem, a head their department's,
+    # a cadre those they raised (Problem.objects.visible_to).
+    problems = selectors.with_overdue(Problem.objects.visible_to(request.user), today)
+    problems = problems.select_related(
+        "record__cadre__department", "record__union", "department", "leader"
+    )
+    data = filters.cleaned_data if filters.is_valid() else {}
+    resolution = data.get("resolution")
+    if resolution in ("on_spot", "all"):
+        # A problem on a draft is not raised yet (the analysis counts the same).
+        problems = problems.exclude(record__status=VisitRecord.Status.DRAFT)
+        if resolution == "on_spot":
+            problems = problems.filter(resolution=Problem.Resolution.ON_SPOT)
+    else:
+        problems = problems.filter(resolution=Problem.Resolution.TRANSFER)
+    if data:
         if data["status"]:
             problems = problems.filter(status=data["status"])
         if data["department"]:
@@ -291,6 +302,14 @@ def _ledger_queryset(request):
             problems = problems.filter(selectors.overdue_q(today))
         if data["q"]:
             problems = matching(problems, data["q"])
+        if data["outcome"] == "answered":
+            problems = problems.filter(answered_at__isnull=False)
+        elif data["outcome"] == "fed_back":
+            problems = problems.filter(feedback_on__isnull=False)
+        if data["satisfaction"]:
+            problems = problems.filter(satisfaction=data["satisfaction"])
+        if data["topic"]:
+            problems = problems.filter(topic_problems_q(data["topic"]))
     # What still needs someone comes first: overdue, then open by deadline (a fed-back problem
     # is still open: services.OPEN), then the closed ones.
     still_open = Case(When(status=Problem.Status.CLOSED, then=Value(1)), default=Value(0))
@@ -327,22 +346,29 @@ def narrow_page(queryset, number):
 @login_required
 def ledger(request):
     filters, problems = _ledger_queryset(request)
-    return _ledger_page(request, filters, problems, BulkForm())
+    bulk = BulkForm() if may(request.user, "records.act_on_many_problems") else None
+    return _ledger_page(request, filters, problems, bulk)
 
 
-def _ledger_page(request, filters, problems, bulk: BulkForm, status: int = 200):
+def _bulk_allowed(request):
+    if not may(request.user, "records.act_on_many_problems"):
+        raise PermissionDenied
+
+
+def _ledger_page(request, filters, problems, bulk: BulkForm | None, status: int = 200):
+    """The ledger; `bulk` is the bulk bar (None: the user may not act on many at once)."""
     page = narrow_page(problems, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     # The problems ticked stay ticked when the bulk bar is sent back with an error.
-    selected = set(bulk.cleaned_data.get("problems") or []) if bulk.is_bound else set()
+    selected = set(bulk.cleaned_data.get("problems") or []) if bulk and bulk.is_bound else set()
     return render(
         request,
         "records/ledger.html",
         {
             "filters": filters,
             "page": page,
-            "rows_html": ledger_rows_html(page.object_list, selected),
+            "rows_html": ledger_rows_html(page.object_list, selected, selectable=bulk is not None),
             "query": query.urlencode(),
             "bulk": bulk,
         },
@@ -392,6 +418,7 @@ def _preview(request, form, chosen, status: int = 200):
 @require_POST
 def ledger_bulk_preview(request):
     """What the step will do to each problem chosen, before anything is written."""
+    _bulk_allowed(request)
     filters, problems = _ledger_queryset(request)
     form = BulkForm(request.POST)
     if form.is_valid():
@@ -417,6 +444,7 @@ def ledger_bulk_preview(request):
 def ledger_bulk_apply(request):
     """The step previewed, on every problem at the version the preview showed: all of them,
     or (one refused) none."""
+    _bulk_allowed(request)
     _filters, problems = _ledger_queryset(request)
     form = BulkApplyForm(request.POST)
     if not form.is_valid():

@@ -28,7 +28,7 @@ from records.models import (
     Problem,
     VisitRecord,
 )
-from unions.models import Cadre, Department, GrassrootsUnion
+from unions.models import Cadre, Department, GrassrootsUnion, Street
 
 INTEGRITY_ANSWERS = [("False", _("Declined")), ("True", _("Accepted (explain below)"))]
 
@@ -110,6 +110,7 @@ class VisitRecordForm(forms.ModelForm):
             "actions_on_spot",
             *INTEGRITY_FIELDS,
             "integrity_explanation",
+            "topic",
         ]
         widgets = {
             "start_date": DateInput(),
@@ -130,8 +131,20 @@ class VisitRecordForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, my_union_ids=(), recent_texts=None, **kwargs):
+    def __init__(self, *args, my_union_ids=(), recent_texts=None, topics=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A research topic the contact served: the open topics the cadre may see (and the one
+        # already chosen); without any, the field is left out.
+        offered = list(topics) if topics is not None else []
+        if offered:
+            # Read once: the choices shown from the list, a posted one checked in the query.
+            self.fields["topic"].queryset = topics
+            self.fields["topic"].choices = [("", _("None"))] + [(t.pk, str(t)) for t in offered]
+            self.fields["topic"].help_text = _(
+                "If the contact served a research topic of the organization department."
+            )
+        else:
+            del self.fields["topic"]
         for name, texts in (recent_texts or {}).items():
             widget = PickableTextarea(attrs=self.fields[name].widget.attrs)
             widget.recent = texts
@@ -199,6 +212,7 @@ class VisitRecordForm(forms.ModelForm):
                 "needs_and_opinions",
                 "policies_publicised",
                 "actions_on_spot",
+                *(["topic"] if "topic" in self.fields else []),
             ),
             Fieldset(
                 _("Integrity (the eight-point rules)"),
@@ -381,6 +395,13 @@ class RecordFilterForm(FilterBar, YearQuarterForm):
         required=False,
         choices=[("", _("All forms")), *ContactForm.choices],
     )
+    street = forms.ChoiceField(
+        label=_("Street"), required=False, choices=[("", _("All streets")), *Street.choices]
+    )
+    needs = forms.BooleanField(label=_("Recorded workers' needs"), required=False)
+    # The analysis and a topic's page link here; the topic is only a filter of the sheets the
+    # user may read anyway, so its id needs no check of its own.
+    topic = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
 # --- The problem loop ----------------------------------------------------------------------

@@ -4,9 +4,11 @@ texts to pick again."""
 import datetime
 
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 
 from records.calendar import WorkingCalendar, days_in
-from records.models import CalendarDay, VisitRecord
+from records.models import CalendarDay, ResearchTopic, VisitRecord
 from unions.models import Cadre
 
 
@@ -81,3 +83,14 @@ def recent_texts(cadre: Cadre, *, exclude: VisitRecord | None = None) -> dict[st
             if text and text not in found[name] and len(found[name]) < RECENT_TEXTS:
                 found[name].append(text)
     return found
+
+
+def topics_to_tag(user, record: VisitRecord):
+    """The research topics a sheet may be tagged with: those open today that the cadre may see,
+    and the one it already has (a topic that has since ended stays chosen)."""
+    today = timezone.localdate()
+    visible = ResearchTopic.objects.visible_to(user)
+    current = Q(pk=record.topic_id) if record.topic_id else Q(pk__in=[])
+    return ResearchTopic.objects.filter(
+        current | Q(pk__in=visible.open_on(today).values("pk"))
+    ).order_by("-starts_on", "pk")

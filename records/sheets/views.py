@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from records.access import get_attachment_for_user, get_own_record, get_record_for_user
 from records.calendar import WorkingCalendar
+from records.counts import with_needs
 from records.files import file_response
 from records.models import Attachment, Problem, VisitRecord
 from records.paging import CappedPaginator
@@ -62,6 +63,12 @@ def record_list(request):
             records = records.filter(contact_form=data["contact_form"])
         if data["q"]:
             records = matching(records, data["q"])
+        if data["street"]:
+            records = records.filter(union__street=data["street"])
+        if data["needs"]:
+            records = with_needs(records)
+        if data["topic"]:
+            records = records.filter(topic=data["topic"])
     page = CappedPaginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -105,11 +112,16 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
     year = (record.start_date or timezone.localdate()).year
     my_union_ids = assigned_union_ids(record.cadre, year)
     recent_texts = selectors.recent_texts(record.cadre, exclude=record)
+    topics = selectors.topics_to_tag(request.user, record)
     pending: list[Attachment] = []
     status = 400 if request.method == "POST" else 200
     if request.method == "POST":
         form = VisitRecordForm(
-            request.POST, instance=record, my_union_ids=my_union_ids, recent_texts=recent_texts
+            request.POST,
+            instance=record,
+            my_union_ids=my_union_ids,
+            recent_texts=recent_texts,
+            topics=topics,
         )
         formset = ProblemFormSet(
             request.POST,
@@ -180,6 +192,7 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
             initial=initial,
             my_union_ids=my_union_ids,
             recent_texts=recent_texts,
+            topics=topics,
         )
         formset = ProblemFormSet(
             instance=record, prefix="problems", queryset=services.editable_problems(record)

@@ -77,6 +77,19 @@ def test_the_owner_another_cadre_and_the_department_head_may_not(login, cast, pe
     assert not ProblemEvent.objects.exists()
 
 
+@pytest.mark.parametrize("persona", ["alice", "carol"])
+def test_the_ledger_of_a_cadre_or_a_head_has_no_bulk_bar_nor_checkboxes(login, cast, persona):
+    """The ledger opens to each user's own share of the problems; the bulk steps stay the
+    organization department's, so their bar and the rows' checkboxes are not there."""
+    response = login(cast[persona]).get(LEDGER)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert cast["late"].description[:4] in html
+    assert 'data-testid="bulk-bar"' not in html
+    assert 'name="problems"' not in html
+
+
 # --- The ledger's bar ------------------------------------------------------------------------
 
 

@@ -747,12 +747,31 @@ def test_a_cadre_who_neither_heads_nor_leads_has_no_inbox(request, login, person
 # --- The ledger ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["alice", "bob", "carol", "dave", "leo", "admin_user"])
 @pytest.mark.parametrize("name", ["records:ledger", "records:ledger-export"])
-def test_the_ledger_is_the_organization_departments(request, login, persona, name):
-    response = login(request.getfixturevalue(persona)).get(reverse(name))
+def test_the_ledger_is_not_for_an_administrator_without_a_cadre_profile(login, admin_user, name):
+    assert login(admin_user).get(reverse(name)).status_code == 403
 
-    assert response.status_code == 403
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        # Each their own share: a cadre the problems they raised, a head their department's
+        # (raised by its cadres or transferred to it), the organization department all.
+        ("alice", ["base", "answered", "jinrong", "safety", "overdue", "q3", "last_year"]),
+        ("bob", ["legal"]),
+        ("carol", ["base", "answered", "jinrong", "safety", "overdue", "q3", "last_year"]),
+        ("dave", ["legal"]),
+        ("leo", []),
+    ],
+)
+def test_the_ledger_lists_each_user_their_own_share(
+    request, login, ledger_problems, persona, expected
+):
+    response = login(request.getfixturevalue(persona)).get(reverse("records:ledger"))
+
+    assert response.status_code == 200
+    names = {p.pk: name for name, p in ledger_problems.items()}
+    assert sorted(names[p.pk] for p in response.context["page"]) == sorted(expected)
 
 
 @pytest.fixture

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 TODAY = D(2026, 11, 24)
 # The new sheet's page: session, user (with the cadre: unions/backends.py), roles, the cadre's
 # units and their names, the days planner's two (calendar overrides, filed days), the bell's
-# count, the problem form's departments and leaders, and the cadre's last texts.
-FORM_PAGE_QUERIES = 11
+# count, the problem form's departments and leaders, the cadre's last texts and the research
+# topics to tag it with.
+FORM_PAGE_QUERIES = 12
 
 
 def test_a_new_sheet_starts_on_today_with_its_counts_empty(as_alice, unit):
