@@ -544,7 +544,8 @@ def scale_section(base: dict, scaled: dict[int, dict], *, quick: bool = False) -
             "## Scale: N=1 and N=10 side by side",
             "",
             "**No scaled run yet.** `--scale 10` builds ten times the data set (3,000 cadres, "
-            "30,000 unions, 1,000,000 filed sheets, 200,000 problems over the same three years) "
+            "30,000 unions, 1,000,000 filed sheets, 200,000 problems, 200,000 workers' opinions "
+            "over the same three years) "
             "in a bench database of its own (`<name>_bench_x10`; `bench/bench-x10.sqlite3` for "
             "SQLite), measures the same pages on it, keeps the results in "
             "`bench/results-x10.json` beside the N=1 ones and compares the two here:",
