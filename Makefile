@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-DEBIAN_PACKAGES := chromium chromium-driver fonts-noto-cjk gettext
+# chromium-l10n: the browser's own words (date picker, file chooser) in Chinese, as on the users' phones.
+DEBIAN_PACKAGES := chromium chromium-driver chromium-l10n fonts-noto-cjk gettext
 # deploy/'s web server: the tests check the rendered site with `nginx -t`.
 DEPLOY_DEBIAN_PACKAGES := nginx
 # `make bench` only: the HTTP load generator of its load test.

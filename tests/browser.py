@@ -46,7 +46,10 @@ def chromium_driver(profile_dir, device=PHONE):
     )
     # The console, so a test can see what the Content-Security-Policy refused.
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    # zh-CN as on the users' phones: --lang for the pages (Accept-Language), LANGUAGE for the
+    # browser's own widgets (date picker, file chooser; their words come from chromium-l10n).
+    env = {**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"}
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER, env=env), options=options)
     driver.implicitly_wait(5)
     return driver
 

@@ -15,6 +15,7 @@ the marker of the same scale is reused, anything else is refused until `--rebuil
 import bisect
 import datetime
 import functools
+import hashlib
 import heapq
 import itertools
 import json
@@ -57,6 +58,7 @@ from liaison.demo.data import (
     model_fields,
     stamps_as_given,
 )
+from liaison.models import Opinion
 from records.calendar import WorkingCalendar
 from records.models import ContactForm, Notification, Problem, ProblemEvent, VisitRecord
 from records.terms.segment import joined_terms
@@ -74,6 +76,7 @@ class Scale:
     unions: int
     records: int  # filed record sheets over `years`
     problems: int
+    opinions: int = 0  # workers' opinions left on their unions' public pages (issue 16)
     years: int = 3
     seed: int = 7
 
@@ -92,11 +95,14 @@ class Scale:
             unions=self.unions * n,
             records=self.records * n,
             problems=self.problems * n,
+            opinions=self.opinions * n,
         )
 
 
-DISTRICT = Scale("district", cadres=300, unions=3000, records=100_000, problems=20_000)
-QUICK = Scale("quick", cadres=30, unions=120, records=1_500, problems=300)
+DISTRICT = Scale(
+    "district", cadres=300, unions=3000, records=100_000, problems=20_000, opinions=20_000
+)
+QUICK = Scale("quick", cadres=30, unions=120, records=1_500, problems=300, opinions=300)
 
 
 # --- The marker ------------------------------------------------------------------------------
@@ -127,6 +133,12 @@ def ensure(scale: Scale, *, may_build: bool, say=print) -> dict:
             raise RuntimeError(
                 f"The bench database holds the {marker['scale']['name']!r} data set, not "
                 f"{scale.name!r}: run with --rebuild."
+            )
+        if marker["scale"] != asdict(scale):
+            # Built before the data set changed (e.g. without the workers' opinions).
+            raise RuntimeError(
+                f"The bench database holds an older {scale.name!r} data set "
+                f"({marker['scale']}, now {asdict(scale)}): run with --rebuild."
             )
         say(f"Reusing the {scale.name} data set built on {marker['built_on']}.")
         return marker
@@ -159,6 +171,13 @@ def segmented(text: str) -> str:
     """The stored terms of a text (bulk_create does not call save(), which fills them); the
     texts come from a few dozen templates, so each is segmented once."""
     return joined_terms(text)
+
+
+OPINION_TEXTS = [
+    *((text, None) for texts in NEEDS.values() for text in texts),
+    *((template.description, template.category) for template in PROBLEMS),
+]
+OPINION_ANSWER = "工会已了解你反映的情况，已转有关部室办理，结果将通过回执告知。"
 
 
 # --- The builder -----------------------------------------------------------------------------
@@ -216,6 +235,11 @@ class Builder:
         timer = time.perf_counter()
         self.problems(departments, cadres)
         self.say(f"  problems and their timelines: {time.perf_counter() - timer:.1f} s")
+        timer = time.perf_counter()
+        self.opinions(cadres, unions, held)
+        self.say(
+            f"  {self.scale.opinions:,} workers' opinions: {time.perf_counter() - timer:.1f} s"
+        )
 
     def departments(self) -> dict[str, Department]:
         objs = [
@@ -639,6 +663,71 @@ class Builder:
                 )
         insert()
 
+    def opinions(self, cadres, unions, held) -> None:
+        """`scale.opinions` workers' opinions left on their unions' public pages, spread over the
+        unions and the days of the years up to now, inserted in the order they were left: about
+        two in five still new, the rest taken up by a contact cadre of the union (some linked to a
+        problem raised on that union's sheets), answered, closed (a few rated). Their `terms` are
+        filled as the sheets' are; no receipts (receipt_hash NULL, as for opinions left before
+        receipts existed)."""
+        rng = self.rng
+        S = Opinion.Status
+        users = {cadre.pk: cadre.user for cadre in cadres}
+        contacts = defaultdict(list)  # (year, union id) -> its contact cadres' users
+        for year, points in held.items():
+            for cadre_pk, mine in points.items():
+                for union in mine:
+                    contacts[year, union.pk].append(users[cadre_pk])
+        problems = defaultdict(list)  # union id -> its problems' ids
+        for pk, union_id in Problem.objects.values_list("pk", "record__union_id"):
+            problems[union_id].append(pk)
+        categories = list(Problem.Category)
+        days = [
+            self.today - datetime.timedelta(days=n)
+            for n in range((self.today - datetime.date(self.years[0], 1, 1)).days + 1)
+        ]
+        opinions = []
+        for i in range(self.scale.opinions):
+            union = rng.choice(unions)
+            text, category = rng.choice(OPINION_TEXTS)
+            left = min(self.at(rng.choice(days), hours=(7, 22)), self.now)
+            opinion = Opinion(
+                union=union,
+                text=text,
+                terms=segmented(text),
+                category=category or rng.choice(categories),
+                created_at=left,
+                address_hash=hashlib.sha256(f"bench:{i % 5000}".encode()).hexdigest(),
+            )
+            if rng.random() < 0.2:
+                opinion.name = rng.choice(SURNAMES) + rng.choice(GIVEN_DOUBLE)
+                opinion.phone = f"13{rng.randint(0, 999_999_999):09d}"
+            roll = rng.random()
+            takers = contacts.get((left.year, union.pk))
+            if roll >= 0.4 and takers:
+                taken = self.later(left, rng.randint(0, 3))
+                if taken <= self.now:
+                    opinion.status = S.TAKEN_UP
+                    opinion.taken_up_by = rng.choice(takers)
+                    opinion.taken_up_at = taken
+                    if problems[union.pk] and rng.random() < 0.3:
+                        opinion.problem_id = rng.choice(problems[union.pk])
+                    answered = self.later(taken, rng.randint(1, 10))
+                    if roll >= 0.6 and answered <= self.now:
+                        opinion.status = S.ANSWERED
+                        opinion.answer = OPINION_ANSWER
+                        opinion.answered_at = answered
+                        opinion.answered_by = opinion.taken_up_by
+                        closed = self.later(answered, rng.randint(1, 5))
+                        if roll >= 0.85 and closed <= self.now:
+                            opinion.status = S.CLOSED
+                            if rng.random() < 0.5:
+                                opinion.rating = rng.choice(list(Problem.Satisfaction))
+                                opinion.rated_at = closed
+            opinions.append(opinion)
+        opinions.sort(key=lambda o: o.created_at)
+        Opinion.objects.bulk_create(opinions, batch_size=BATCH)
+
 
 def counts() -> dict[str, int]:
     """What the data set holds, as the report states it."""
@@ -651,4 +740,5 @@ def counts() -> dict[str, int]:
         "problems": Problem.objects.count(),
         "problem events": ProblemEvent.objects.count(),
         "notifications": Notification.objects.count(),
+        "workers' opinions": Opinion.objects.count(),
     }

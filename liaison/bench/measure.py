@@ -405,6 +405,10 @@ PAGES = [
     ("inbox", "Department inbox (department head)"),
     ("search", "Search for two words (organization dept.)"),
     ("hot_terms", "Search page without words: the quarter's hot terms (organization dept.)"),
+    # Issue 16: this quarter's needs, problems and workers' opinions by category, street and
+    # quarter — every union's for the organization department, a cadre's contact units' own.
+    ("analysis", "Workers' demands analysis, this quarter (organization dept.)"),
+    ("analysis_cadre", "Workers' demands analysis, this quarter (cadre)"),
 ]
 # Two words of the data set's needs (liaison.demo.data.NEEDS), in many sheets of every quarter.
 SEARCH_WORDS = "技能培训 晋升"
@@ -434,6 +438,8 @@ def measure_pages(
         "inbox": reverse("records:inbox"),
         "search": f"{reverse('search:search')}?{urlencode({'q': SEARCH_WORDS})}",
         "hot_terms": reverse("search:search"),
+        "analysis": _reverse("analysis:page"),
+        "analysis_cadre": _reverse("analysis:page"),
     }
     who = {
         "dashboard": (org, cast.org.user.username),
@@ -444,6 +450,8 @@ def measure_pages(
         "inbox": (head, cast.head.user.username),
         "search": (org, cast.org.user.username),
         "hot_terms": (org, cast.org.user.username),
+        "analysis": (org, cast.org.user.username),
+        "analysis_cadre": (cadres, f"{len(cadres)} cadres in turn"),
     }
     results = []
     for key, label in PAGES:
@@ -453,9 +461,8 @@ def measure_pages(
             result = PageResult(key, label, url, f"{len(cast.cadres)} cadres in turn")
             measure_filing(result, cast, repeat=repeat, profile=profile)
         elif url is None:
-            result = PageResult(
-                key, label, "", who[key][1], todo="URL compliance:dashboard missing"
-            )
+            missing = "analysis:page" if key.startswith("analysis") else "compliance:dashboard"
+            result = PageResult(key, label, "", who[key][1], todo=f"URL {missing} missing")
         else:
             clients, as_who = who[key]
             result = PageResult(key, label, url, as_who)

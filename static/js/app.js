@@ -21,5 +21,33 @@
     }
   }
   window.addEventListener("hashchange", openLinkedDetails);
+
+  // <table class="table-cards">: below 576 px each row is a card and each cell shows its
+  // column's name (liaison.css, td[data-label]::before). The names come from the table's own
+  // header, so they cannot drift from it; a cell's own data-label wins.
+  function labelCardCells() {
+    document.querySelectorAll("table.table-cards").forEach(function (table) {
+      const head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+      if (!head) return;
+      const names = [];
+      Array.prototype.forEach.call(head.cells, function (cell) {
+        // A sort link's arrow (the dashboard's ▲ ▼) is not part of the name.
+        const name = cell.textContent.replace(/[▲▼]/g, "").trim();
+        for (let i = 0; i < cell.colSpan; i++) names.push(name);
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          let column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            if (cell.colSpan === 1 && names[column] && !cell.hasAttribute("data-label")) {
+              cell.setAttribute("data-label", names[column]);
+            }
+            column += cell.colSpan;
+          });
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", labelCardCells);
   document.addEventListener("DOMContentLoaded", openLinkedDetails);
 })();

@@ -388,6 +388,11 @@ def test_no_bulk_write_on_a_tracked_model_bypasses_the_history():
             parts = path.relative_to(root).parts
             if "migrations" in parts or "bench" in parts or path.name == "seed_demo.py":
                 continue
-            for match in BULK.finditer(path.read_text(encoding="utf-8")):
+            text = path.read_text(encoding="utf-8")
+            for match in BULK.finditer(text):
+                # A bulk write that writes its history rows itself, right after, is fine (the
+                # ledger's bulk steps: records.problems.services.Writes.flush).
+                if ".history.bulk_history_create(" in text[match.end() : match.end() + 400]:
+                    continue
                 offenders.append(f"{path.relative_to(root)}: {match.group(0)[:80]}")
     assert offenders == []

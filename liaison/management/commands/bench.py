@@ -69,11 +69,12 @@ def scaled_results(bench_dir: Path, *, quick: bool) -> dict[int, dict]:
 class Command(BaseCommand):
     help = (
         "District-scale benchmark (300 cadres, 3,000 unions, 100,000 filed records, 20,000 "
-        "problems) in its own databases: bench/bench.sqlite3, and <name>_bench on PostgreSQL "
-        "when DATABASE_URL points there (--scale N: N times the data set, in bench-xN.sqlite3 "
-        "and <name>_bench_xN). Builds the data set once (minutes), reuses it after; "
-        "measures the pages, the dashboard's SQL floor, the exports and a load test under "
-        "gunicorn + wrk; writes BENCHMARKS.md. Never touches the configured database itself."
+        "problems, 20,000 workers' opinions) in its own databases: bench/bench.sqlite3, and "
+        "<name>_bench on PostgreSQL when DATABASE_URL points there (--scale N: N times the "
+        "data set, in bench-xN.sqlite3 and <name>_bench_xN). Builds the data set once "
+        "(minutes), reuses it after; measures the pages, the dashboard's SQL floor, the "
+        "exports and a load test under gunicorn + wrk; writes BENCHMARKS.md. Never touches "
+        "the configured database itself."
     )
 
     def add_arguments(self, parser):

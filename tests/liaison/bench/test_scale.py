@@ -4,6 +4,7 @@ than a few hundred rows: the scaled run itself is `make bench`'s, never the test
 
 import argparse
 import io
+from dataclasses import asdict, replace
 
 import pytest
 from django.core.management import call_command
@@ -11,7 +12,9 @@ from django.db.models import F
 
 from liaison.bench import data, report
 from liaison.management.commands import bench
+from liaison.models import Opinion
 from records.models import Notification, Problem, ProblemEvent, VisitRecord
+from records.terms.segment import joined_terms
 from unions.models import Cadre, GrassrootsUnion
 
 # --- The data set N times over ---------------------------------------------------------------
@@ -22,6 +25,7 @@ def test_ten_times_the_district_is_ten_times_its_cadres_unions_sheets_and_proble
 
     assert x10.name == "district-x10"
     assert (x10.cadres, x10.unions, x10.records, x10.problems) == (3000, 30_000, 1_000_000, 200_000)
+    assert (data.DISTRICT.opinions, x10.opinions) == (20_000, 200_000)
     assert (x10.years, x10.seed) == (data.DISTRICT.years, data.DISTRICT.seed)
 
 
@@ -71,7 +75,7 @@ def test_render_only_without_any_results_says_what_to_run(tmp_path):
 
 # --- A tiny build, streamed --------------------------------------------------------------------
 
-TINY = data.Scale("tiny", cadres=16, unions=40, records=320, problems=40)
+TINY = data.Scale("tiny", cadres=16, unions=40, records=320, problems=40, opinions=150)
 
 
 @pytest.mark.django_db
@@ -99,6 +103,7 @@ def test_a_tiny_build_has_exactly_its_sheets_and_problems_each_table_in_the_orde
         (Problem, "created_at"),
         (ProblemEvent, "at"),
         (Notification, "created_at"),
+        (Opinion, "created_at"),
     ):
         moments = list(model.objects.order_by("pk").values_list(moment, flat=True))
         assert moments == sorted(moments), model.__name__
@@ -108,6 +113,45 @@ def test_a_tiny_build_has_exactly_its_sheets_and_problems_each_table_in_the_orde
         ProblemEvent.objects.filter(action="raise").count()
         == Problem.objects.filter(resolution=Problem.Resolution.TRANSFER).count()
     )
+
+
+@pytest.mark.django_db
+def test_a_tiny_build_has_its_workers_opinions_spread_taken_up_by_contact_cadres_with_terms():
+    builder = data.Builder(TINY, say=lambda _message: None)
+    builder.build()
+
+    opinions = Opinion.objects.select_related("union")
+    assert opinions.count() == 150
+    assert data.counts()["workers' opinions"] == 150
+    # Spread over the three years, the unions and the categories, in every state.
+    assert {o.created_at.year for o in opinions} == set(builder.years)
+    assert opinions.values("union").distinct().count() > 30
+    assert opinions.values("category").distinct().count() >= 5
+    assert set(opinions.values_list("status", flat=True)) == set(Opinion.Status.values)
+    assert opinions.filter(problem__isnull=False).exists()
+    # A linked problem is one raised on a sheet of the opinion's own union.
+    for opinion in opinions.filter(problem__isnull=False).select_related("problem__record"):
+        assert opinion.problem.record.union_id == opinion.union_id
+    # Taken up by a contact cadre of the union that year.
+    for opinion in opinions.exclude(status=Opinion.Status.NEW):
+        assert opinion.union.assignments.filter(
+            cadre__user=opinion.taken_up_by, year=opinion.created_at.year
+        ).exists()
+    # The hot terms and the search read `terms`, filled as a save would.
+    for opinion in opinions:
+        assert opinion.terms and opinion.terms == joined_terms(opinion.text)
+
+
+@pytest.mark.django_db
+def test_a_data_set_built_before_the_scale_changed_is_refused_until_rebuilt():
+    data.Builder(TINY, say=lambda _message: None).build()
+    older = replace(TINY, opinions=0)  # built before the bench added the workers' opinions
+    data._write_marker({"scale": asdict(older), "built_on": "2026-11-24", "build_seconds": 1})
+
+    with pytest.raises(RuntimeError, match="older 'tiny' data set"):
+        data.ensure(TINY, may_build=True, say=lambda _message: None)
+    data._write_marker({"scale": asdict(TINY), "built_on": "2026-11-24", "build_seconds": 1})
+    assert data.ensure(TINY, may_build=False, say=lambda _message: None)["built_on"] == "2026-11-24"
 
 
 # --- The report's side-by-side section -------------------------------------------------------

@@ -100,6 +100,17 @@ def test_each_row_of_the_ledger_has_its_checkbox_in_the_bulk_form(login, cast):
     assert f'name="problems" value="{cast["late"].pk}" form="ledger-bulk"' in html
 
 
+def test_on_a_phone_the_bar_folds_behind_its_button_unless_it_has_errors(login, cast):
+    client = login(cast["olivia"])
+    folded = client.get(LEDGER).content.decode()
+    refused = client.post(PREVIEW, {"scope": "selected", "action": "urge"}).content.decode()
+
+    assert 'data-bs-target="#ledger-bulk"' in folded
+    assert "批量处理问题 ▾" in folded
+    assert 'collapse d-sm-block" data-testid="bulk-bar"' in folded
+    assert 'collapse d-sm-block show" data-testid="bulk-bar"' in refused
+
+
 def test_nothing_ticked_is_said_next_to_the_choice_with_the_rest_kept(login, cast):
     response = login(cast["olivia"]).post(
         PREVIEW,

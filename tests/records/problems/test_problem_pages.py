@@ -859,18 +859,20 @@ def test_the_ledgers_rows_show_each_problem_with_its_badges_and_escape_what_peop
     html = " ".join(login(olivia).get(reverse("records:ledger")).content.decode().split())
 
     assert (
-        f'<tr> <td><input class="form-check-input" type="checkbox" name="problems"'
-        f' value="{late.pk}" form="ledger-bulk" aria-label="选择问题 {late.pk}"></td>'
-        f' <td>{late.pk}</td> <td><a href="{detail_url(late)}">&lt;b&gt;{"夜" * 54}...</a></td>'
-        f' <td>A&amp;B &lt;i&gt;工会&lt;/i&gt;<br><small class="text-muted">'
-        f"{label(Street.JINRONGJIE)}</small></td> <td>李爱丽</td> <td>宣传教育部</td>"
-        f' <td class="text-nowrap">2026-11-20</td> <td class="text-nowrap"><span class="badge'
+        f'<tr> <td><label class="row-select"><input class="form-check-input" type="checkbox"'
+        f' name="problems" value="{late.pk}" form="ledger-bulk" aria-label="选择问题 {late.pk}">'
+        f'</label></td> <td>{late.pk}</td> <td class="card-title"><a href="{detail_url(late)}">'
+        f"&lt;b&gt;{'夜' * 54}...</a></td> <td>A&amp;B &lt;i&gt;工会&lt;/i&gt;<br>"
+        f'<small class="text-muted">{label(Street.JINRONGJIE)}</small></td> <td>李爱丽</td>'
+        f' <td class="card-key">宣传教育部</td> <td class="text-nowrap card-key">2026-11-20</td>'
+        f' <td class="text-nowrap card-key card-first"><span class="badge'
         f' text-bg-primary">{label(S.TRANSFERRED)}</span> <span class="badge text-bg-danger">'
         f'{zh("Overdue")}</span> <span class="badge text-bg-warning">{zh("urgent")}</span> </td>'
         " </tr>"
     ) in html
     assert (
-        f'<td>李爱丽</td> <td>—</td> <td class="text-nowrap">—</td> <td class="text-nowrap">'
+        f'<td>李爱丽</td> <td class="card-key">—</td> <td class="text-nowrap card-key">—</td>'
+        f' <td class="text-nowrap card-key card-first">'
         f'<span class="badge text-bg-primary">{label(S.RAISED)}</span> </td>'
     ) in html
     assert f'href="{detail_url(raised)}"' in html
