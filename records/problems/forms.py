@@ -125,6 +125,8 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
             ("all", _("Transferred or solved on the spot")),
             # The analysis's count of transferred problems: those of filed sheets only.
             ("transfer", _("Transferred, on filed sheets")),
+            # The compliance dashboard's problems: every one raised on a filed sheet.
+            ("raised", _("Any handling, on filed sheets")),
         ],
     )
     outcome = forms.ChoiceField(

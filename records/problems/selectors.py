@@ -89,7 +89,10 @@ def filtered_problems(user, data) -> tuple[LedgerFilterForm, QuerySet]:
         return filters, problems.none()
     data = filters.cleaned_data if data else {}
     resolution = data.get("resolution")
-    if resolution in ("on_spot", "all", "transfer"):
+    if resolution == "raised":
+        # The compliance figures count the problems of filed sheets, however handled.
+        problems = problems.filter(record__status=VisitRecord.Status.FILED)
+    elif resolution in ("on_spot", "all", "transfer"):
         # A problem on a draft is not raised yet (the analysis counts the same).
         problems = problems.exclude(record__status=VisitRecord.Status.DRAFT)
         if resolution == "on_spot":

@@ -7,7 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import VisitRecordFactory
+from records.models import Problem, VisitRecord
+from tests.factories import ProblemFactory, VisitRecordFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,5 +52,52 @@ def test_the_assessments_sheet_counts_open_the_list_of_as_many(request, login, p
 
     assert sum(int(n) for _u, _k, n in links) == (5 if persona == "olivia" else 4)
     for url, _kind, number in links:
+        listed = client.get(url.replace("&amp;", "&")).context["page"].paginator.count
+        assert listed == int(number), url
+
+
+PROBLEM_LINK = re.compile(
+    r'href="(/records/problems/ledger/\?[^"]+)" data-testid="problems-link"'
+    r' title="([^"]+)" aria-label="\2"[^>]*>(\d+)<'
+)
+
+
+@pytest.fixture
+def problems(alice, bob, carol):
+    autumn = datetime.date(2026, 10, 14)
+    transferred = {"resolution": Problem.Resolution.TRANSFER, "department": bob.department}
+    sheet = VisitRecordFactory(cadre=alice, start_date=autumn)
+    ProblemFactory(record=sheet)  # solved on the spot
+    ProblemFactory(  # overdue: with a department past its deadline
+        record=sheet,
+        status=Problem.Status.TRANSFERRED,
+        deadline=datetime.date(2026, 11, 1),
+        **transferred,
+    )
+    ProblemFactory(
+        record=sheet,
+        status=Problem.Status.FED_BACK,
+        feedback_on=datetime.date(2026, 11, 2),
+        **transferred,
+    )
+    ProblemFactory(record=VisitRecordFactory(cadre=bob, start_date=autumn), **transferred)
+    ProblemFactory(record=VisitRecordFactory(cadre=carol, start_date=autumn))
+    # Not the quarter's figures: a draft's problem, and one of another quarter.
+    draft = VisitRecordFactory(cadre=alice, start_date=autumn, status=VisitRecord.Status.DRAFT)
+    ProblemFactory(record=draft)
+    ProblemFactory(record=VisitRecordFactory(cadre=alice, start_date=datetime.date(2026, 5, 6)))
+
+
+@pytest.mark.parametrize("persona", ["olivia", "carol", "alice"])
+def test_every_problem_count_opens_the_ledger_of_as_many(request, login, persona, problems):
+    client = login(request.getfixturevalue(persona))
+    page = client.get(DASHBOARD, {"year": 2026, "quarter": 4})
+    assert page.status_code == 200
+    links = PROBLEM_LINK.findall(page.text)
+
+    # Four per cadre shown: the organization department sees olivia, alice, carol and bob.
+    assert len(links) == 4 * {"olivia": 4, "carol": 2, "alice": 1}[persona]
+    assert sum(int(n) for _u, _t, n in links) == {"olivia": 10, "carol": 8, "alice": 7}[persona]
+    for url, _title, number in links:
         listed = client.get(url.replace("&amp;", "&")).context["page"].paginator.count
         assert listed == int(number), url
