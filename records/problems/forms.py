@@ -90,7 +90,12 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All statuses")), *Problem.Status.choices],
+        # "open": every status but closed (the home's open problems).
+        choices=[
+            ("", _("All statuses")),
+            ("open", _("Open (not closed)")),
+            *Problem.Status.choices,
+        ],
     )
     department = forms.ModelChoiceField(
         label=_("Department"),

@@ -103,8 +103,10 @@ def filtered_problems(user, data) -> tuple[LedgerFilterForm, QuerySet]:
         problems = problems.filter(resolution=Problem.Resolution.TRANSFER)
     if not data:
         return filters, problems
+    if data["status"] == "open":
+        problems = problems.exclude(status=Problem.Status.CLOSED)
     exact = {
-        "status": data["status"],
+        "status": data["status"] if data["status"] != "open" else "",
         "department": data["department"],
         "record__cadre": data["cadre"],
         "record__union__street": data["street"],
