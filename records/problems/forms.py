@@ -130,8 +130,6 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
             ("all", _("Transferred or solved on the spot")),
             # The analysis's count of transferred problems: those of filed sheets only.
             ("transfer", _("Transferred, on filed sheets")),
-            # The compliance dashboard's problems: every one raised on a filed sheet.
-            ("raised", _("Any handling, on filed sheets")),
         ],
     )
     outcome = forms.ChoiceField(
@@ -145,6 +143,8 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
         choices=[("", _("Any satisfaction")), *Problem.Satisfaction.choices],
     )
     topic = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # Only the problems of filed sheets (those compliance and the assessment count).
+    filed = forms.BooleanField(widget=forms.HiddenInput, required=False)
     cadre = forms.ModelChoiceField(
         label=_("Cadre"), required=False, queryset=Cadre.objects.none(), empty_label=_("All cadres")
     )

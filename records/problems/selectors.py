@@ -89,10 +89,7 @@ def filtered_problems(user, data) -> tuple[LedgerFilterForm, QuerySet]:
         return filters, problems.none()
     data = filters.cleaned_data if data else {}
     resolution = data.get("resolution")
-    if resolution == "raised":
-        # The compliance figures count the problems of filed sheets, however handled.
-        problems = problems.filter(record__status=VisitRecord.Status.FILED)
-    elif resolution in ("on_spot", "all", "transfer"):
+    if resolution in ("on_spot", "all", "transfer"):
         # A problem on a draft is not raised yet (the analysis counts the same).
         problems = problems.exclude(record__status=VisitRecord.Status.DRAFT)
         if resolution == "on_spot":
@@ -118,6 +115,8 @@ def filtered_problems(user, data) -> tuple[LedgerFilterForm, QuerySet]:
         "satisfaction": data["satisfaction"],
     }
     problems = problems.filter(**{name: value for name, value in exact.items() if value})
+    if data["filed"]:
+        problems = problems.filter(record__status=VisitRecord.Status.FILED)
     if data["overdue"]:
         problems = problems.filter(overdue_q(today))
     if data["outcome"] == "answered":

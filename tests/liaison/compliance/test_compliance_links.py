@@ -82,9 +82,19 @@ def problems(alice, bob, carol):
     )
     ProblemFactory(record=VisitRecordFactory(cadre=bob, start_date=autumn), **transferred)
     ProblemFactory(record=VisitRecordFactory(cadre=carol, start_date=autumn))
-    # Not the quarter's figures: a draft's problem, and one of another quarter.
+    # Not the quarter's figures: a draft's problem, a sheet's returned for revision, and one
+    # of another quarter.
     draft = VisitRecordFactory(cadre=alice, start_date=autumn, status=VisitRecord.Status.DRAFT)
     ProblemFactory(record=draft)
+    returned = VisitRecordFactory(
+        cadre=alice, start_date=autumn, status=VisitRecord.Status.RETURNED
+    )
+    ProblemFactory(
+        record=returned,
+        status=Problem.Status.FED_BACK,
+        feedback_on=datetime.date(2026, 11, 2),
+        **transferred,
+    )
     ProblemFactory(record=VisitRecordFactory(cadre=alice, start_date=datetime.date(2026, 5, 6)))
 
 
@@ -98,6 +108,22 @@ def test_every_problem_count_opens_the_ledger_of_as_many(request, login, persona
     # Four per cadre shown: the organization department sees olivia, alice, carol and bob.
     assert len(links) == 4 * {"olivia": 4, "carol": 2, "alice": 1}[persona]
     assert sum(int(n) for _u, _t, n in links) == {"olivia": 10, "carol": 8, "alice": 7}[persona]
+    for url, _title, number in links:
+        listed = client.get(url.replace("&amp;", "&")).context["page"].paginator.count
+        assert listed == int(number), url
+
+
+@pytest.mark.parametrize("persona", ["olivia", "carol", "alice"])
+def test_the_assessments_feedback_counts_open_the_ledger_of_as_many(
+    request, login, persona, problems
+):
+    client = login(request.getfixturevalue(persona))
+    page = client.get(ASSESSMENT, {"year": 2026})
+    assert page.status_code == 200
+    links = PROBLEM_LINK.findall(page.text)
+
+    # Alice's fed-back problem of the year; each other cadre has none answered (no link).
+    assert [int(n) for _u, _t, n in links] == [1]
     for url, _title, number in links:
         listed = client.get(url.replace("&amp;", "&")).context["page"].paginator.count
         assert listed == int(number), url
