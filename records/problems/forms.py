@@ -90,10 +90,11 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        # "open": every status but closed (the home's open problems).
+        # "open": every status but closed; "waiting": with a department (the home's figures).
         choices=[
             ("", _("All statuses")),
             ("open", _("Open (not closed)")),
+            ("waiting", _("With a department")),
             *Problem.Status.choices,
         ],
     )

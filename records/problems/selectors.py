@@ -102,8 +102,10 @@ def filtered_problems(user, data) -> tuple[LedgerFilterForm, QuerySet]:
         return filters, problems
     if data["status"] == "open":
         problems = problems.exclude(status=Problem.Status.CLOSED)
+    elif data["status"] == "waiting":
+        problems = problems.filter(status__in=WITH_A_DEPARTMENT)
     exact = {
-        "status": data["status"] if data["status"] != "open" else "",
+        "status": data["status"] if data["status"] not in ("open", "waiting") else "",
         "department": data["department"],
         "record__cadre": data["cadre"],
         "record__union__street": data["street"],

@@ -103,9 +103,10 @@ def test_the_organization_department_sees_the_federation(login, olivia, alice, b
     assert federation["records"]["integrity"] == 1
 
 
-def test_the_open_problems_figure_opens_the_ledger_of_as_many(login, olivia, alice, bob):
+def test_the_open_problem_figures_open_the_ledger_of_as_many(login, olivia, alice, bob):
     transferred = {"resolution": Problem.Resolution.TRANSFER, "department": bob.department}
     ProblemFactory(record=VisitRecordFactory(cadre=alice), status="transferred", **transferred)
+    ProblemFactory(record=VisitRecordFactory(cadre=alice), status="accepted", **transferred)
     ProblemFactory(record=VisitRecordFactory(cadre=bob), status="answered", **transferred)
     ProblemFactory(record=VisitRecordFactory(cadre=bob))  # solved on the spot: closed
     ProblemFactory(  # on a sheet returned for revision: still open
@@ -126,8 +127,13 @@ def test_the_open_problems_figure_opens_the_ledger_of_as_many(login, olivia, ali
         r'href="([^"]+)" data-testid="open-problems-link" title="([^"]+)"[^>]*>(\d+)<', home
     ).groups()
 
-    assert (int(number), title) == (4, "在问题台账中查看未办结的问题")
-    assert client.get(url.replace("&amp;", "&")).context["page"].paginator.count == 4
+    assert (int(number), title) == (5, "在问题台账中查看未办结的问题")
+    assert client.get(url.replace("&amp;", "&")).context["page"].paginator.count == 5
+    url, title, number = re.search(
+        r'href="([^"]+)" data-testid="waiting-problems-link" title="([^"]+)"[^>]*>(\d+)<', home
+    ).groups()
+    assert (int(number), title) == (2, "在问题台账中查看部室办理中的问题")
+    assert client.get(url.replace("&amp;", "&")).context["page"].paginator.count == 2
 
 
 def test_an_administrator_without_a_cadre_profile_gets_a_page(login, admin_user):
