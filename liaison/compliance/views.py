@@ -16,6 +16,7 @@ from django.template import engines
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -189,6 +190,7 @@ def dashboard(request):
         cadre=scope.cadre,
         snapshot=snapshot,
     )
+    total = compliance.overall_summary(rows)
     sort = data.get("sort") or ""
     descending = data.get("dir") == "desc"
     shown = sort_rows(
@@ -217,7 +219,19 @@ def dashboard(request):
                 f"{reverse('records:ledger')}?year={year}&quarter={quarter}",
             ),
             "row_count": len(rows),
-            "total": compliance.overall_summary(rows),
+            "total": total,
+            # The total's sheets filed: a link inside a translated sentence, built here.
+            "records_total_link": format_html(
+                '<a href="{}?year={}&amp;quarter={}&amp;status=filed{}" data-testid="records-link"'
+                ' title="{}" aria-label="{}">{}</a>',
+                reverse("records:record-list"),
+                year,
+                quarter,
+                f"&department={department.pk}" if department is not None else "",
+                _("The sheets filed, in the record list"),
+                _("The sheets filed, in the record list"),
+                total.records_filed,
+            ),
             "departments": compliance.department_summary(rows) if scope.cadre is None else [],
             "headers": _headers(request, sort, descending),
             "pace": rows[0].pace if rows else None,

@@ -41,6 +41,10 @@ def test_every_sheet_count_opens_the_list_of_as_many_sheets(request, login, pers
     for url, _kind, number in links:
         listed = client.get(url.replace("&amp;", "&")).context["page"].paginator.count
         assert listed == int(number), url
+    if persona != "alice":  # the summary's total, inside its sentence
+        summary = page.text.split('data-testid="summary"')[1].split('id="cadres-heading"')[0]
+        assert [n for _u, _k, n in LINK.findall(summary)] == ["4" if persona == "olivia" else "3"]
+        assert 'title="在记录单列表中查看备案的记录单"' in summary
 
 
 @pytest.mark.parametrize("persona", ["olivia", "carol"])
