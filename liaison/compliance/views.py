@@ -223,12 +223,11 @@ def dashboard(request):
             # The total's sheets filed: a link inside a translated sentence, built here.
             "records_total_link": format_html(
                 '<a href="{}?year={}&amp;quarter={}&amp;status=filed{}" data-testid="records-link"'
-                ' title="{}" aria-label="{}">{}</a>',
+                ' title="{}">{}</a>',
                 reverse("records:record-list"),
                 year,
                 quarter,
                 f"&department={department.pk}" if department is not None else "",
-                _("The sheets filed, in the record list"),
                 _("The sheets filed, in the record list"),
                 total.records_filed,
             ),

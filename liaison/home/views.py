@@ -80,9 +80,8 @@ def home_context(user, today, role) -> dict:
         title = _("The problems with a department, in the ledger")
         context["waiting_link"] = format_html(
             '<a href="{}?resolution=all&amp;status=waiting" data-testid="waiting-problems-link"'
-            ' title="{}" aria-label="{}">{}</a>',
+            ' title="{}">{}</a>',
             reverse("records:ledger"),
-            title,
             title,
             context["federation"]["problems"]["waiting"],
         )
