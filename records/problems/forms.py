@@ -146,6 +146,8 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
     topic = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     # Only the problems of filed sheets (those compliance and the assessment count).
     filed = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    # The raising cadre's department (the compliance dashboard's per department figures).
+    cadre_department = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     cadre = forms.ModelChoiceField(
         label=_("Cadre"), required=False, queryset=Cadre.objects.none(), empty_label=_("All cadres")
     )

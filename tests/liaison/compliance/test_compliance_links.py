@@ -109,9 +109,10 @@ def test_every_problem_count_opens_the_ledger_of_as_many(request, login, persona
     assert page.status_code == 200
     links = PROBLEM_LINK.findall(page.text)
 
-    # Four per cadre shown: the organization department sees olivia, alice, carol and bob.
-    assert len(links) == 4 * {"olivia": 4, "carol": 2, "alice": 1}[persona]
-    assert sum(int(n) for _u, _t, n in links) == {"olivia": 10, "carol": 8, "alice": 7}[persona]
+    # Four per cadre shown (the organization department sees olivia, alice, carol and bob),
+    # and the overdue ones of each department shown (three, one, none for a cadre).
+    assert len(links) == {"olivia": 4 * 4 + 3, "carol": 4 * 2 + 1, "alice": 4}[persona]
+    assert sum(int(n) for _u, _t, n in links) == {"olivia": 11, "carol": 9, "alice": 7}[persona]
     for url, _title, number in links:
         listed = client.get(url.replace("&amp;", "&")).context["page"].paginator.count
         assert listed == int(number), url
