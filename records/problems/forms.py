@@ -148,6 +148,8 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
     filed = forms.BooleanField(widget=forms.HiddenInput, required=False)
     # The raising cadre's department (the compliance dashboard's per department figures).
     cadre_department = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # One grassroots union (the assessment's per union figures).
+    union = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     cadre = forms.ModelChoiceField(
         label=_("Cadre"), required=False, queryset=Cadre.objects.none(), empty_label=_("All cadres")
     )

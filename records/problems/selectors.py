@@ -109,6 +109,7 @@ def filtered_problems(user, data) -> tuple[LedgerFilterForm, QuerySet]:
         "department": data["department"],
         "record__cadre": data["cadre"],
         "record__cadre__department": data["cadre_department"],
+        "record__union": data["union"],
         "record__union__street": data["street"],
         "category": data["category"],
         "record__start_date__year": data["year"],

@@ -82,6 +82,7 @@ def problems(alice, bob, carol):
         record=sheet,
         status=Problem.Status.FED_BACK,
         feedback_on=datetime.date(2026, 11, 2),
+        satisfaction=Problem.Satisfaction.SATISFIED,
         **transferred,
     )
     ProblemFactory(record=VisitRecordFactory(cadre=bob, start_date=autumn), **transferred)
@@ -126,9 +127,15 @@ def test_the_assessments_feedback_counts_open_the_ledger_of_as_many(
     page = client.get(ASSESSMENT, {"year": 2026})
     assert page.status_code == 200
     links = PROBLEM_LINK.findall(page.text)
+    unions = [(url, n) for url, _t, n in links if "union=" in url]
 
     # Alice's fed-back problem of the year; each other cadre has none answered (no link).
-    assert [int(n) for _u, _t, n in links] == [1]
+    assert [int(n) for url, _t, n in links if "union=" not in url] == [1]
+    if persona == "olivia":  # the unions' table, the organization department's
+        assert sum(int(n) for url, n in unions if "resolution=all" in url) == 6
+        assert sum(int(n) for url, n in unions if "=satisfied" in url) == 1
+    else:
+        assert unions == []
     for url, _title, number in links:
         listed = client.get(url.replace("&amp;", "&")).context["page"].paginator.count
         assert listed == int(number), url
