@@ -16,6 +16,7 @@ from django.template import engines
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -127,11 +128,12 @@ def trend_bars(trend: list[tuple[int, Decimal]]) -> list[TrendBar]:
     return bars
 
 
-def rows_html(rows: list, list_url: str = "") -> str:
+def rows_html(rows: list, list_url: str = "", ledger_url: str = "") -> str:
     """The table's rows, one per cadre: by Jinja2, several times faster than Django's templates
     at thousands of rows (docs/decisions/0007-dashboard-rows-in-jinja2.md). Every word the rows
     show is translated here, once. `list_url`: the record list of the quarter's filed sheets,
-    which each cadre's sheet counts open (with their cadre, and integrity exceptions)."""
+    which each cadre's sheet counts open (with their cadre, and integrity exceptions);
+    `ledger_url`: the ledger of the quarter, which each cadre's problem counts open."""
     if not rows:
         return ""
     pace = floatformat(rows[0].pace) if rows[0].pace is not None else ""
@@ -142,6 +144,11 @@ def rows_html(rows: list, list_url: str = "") -> str:
             {
                 "rows": rows,
                 "list_url": list_url,
+                "ledger_url": ledger_url,
+                "raised_title": _("The problems raised, in the ledger"),
+                "transferred_title": _("The problems transferred, in the ledger"),
+                "overdue_title": _("The overdue problems, in the ledger"),
+                "fed_back_title": _("The problems fed back, in the ledger"),
                 "target": floatformat(rows[0].target),
                 "units_title": _("Contact units held / units to hold"),
                 "days_label": _("Working days filed"),
@@ -183,6 +190,7 @@ def dashboard(request):
         cadre=scope.cadre,
         snapshot=snapshot,
     )
+    total = compliance.overall_summary(rows)
     sort = data.get("sort") or ""
     descending = data.get("dir") == "desc"
     shown = sort_rows(
@@ -208,9 +216,21 @@ def dashboard(request):
             "rows_html": rows_html(
                 shown,
                 f"{reverse('records:record-list')}?year={year}&quarter={quarter}&status=filed",
+                f"{reverse('records:ledger')}?year={year}&quarter={quarter}",
             ),
             "row_count": len(rows),
-            "total": compliance.overall_summary(rows),
+            "total": total,
+            # The total's sheets filed: a link inside a translated sentence, built here.
+            "records_total_link": format_html(
+                '<a href="{}?year={}&amp;quarter={}&amp;status=filed{}" data-testid="records-link"'
+                ' title="{}">{}</a>',
+                reverse("records:record-list"),
+                year,
+                quarter,
+                f"&department={department.pk}" if department is not None else "",
+                _("The sheets filed, in the record list"),
+                total.records_filed,
+            ),
             "departments": compliance.department_summary(rows) if scope.cadre is None else [],
             "headers": _headers(request, sort, descending),
             "pace": rows[0].pace if rows else None,

@@ -3,8 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache, caches
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from liaison.home import selectors
 from records.models import VisitRecord
@@ -73,6 +76,15 @@ def home_context(user, today, role) -> dict:
         context["department_rows"] = selectors.department_cadre_rows(department, year)
     if role == Role.ORGANIZATION:
         context["federation"] = selectors.federation_summary(year)
+        # A link inside the translated sentence: built here, where it can be marked safe.
+        title = _("The problems with a department, in the ledger")
+        context["waiting_link"] = format_html(
+            '<a href="{}?resolution=all&amp;status=waiting" data-testid="waiting-problems-link"'
+            ' title="{}">{}</a>',
+            reverse("records:ledger"),
+            title,
+            context["federation"]["problems"]["waiting"],
+        )
         context["department_summary"] = selectors.department_rows(year)
     context["recent_records"] = (
         VisitRecord.objects.visible_to(user)

@@ -90,7 +90,13 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All statuses")), *Problem.Status.choices],
+        # "open": every status but closed; "waiting": with a department (the home's figures).
+        choices=[
+            ("", _("All statuses")),
+            ("open", _("Open (not closed)")),
+            ("waiting", _("With a department")),
+            *Problem.Status.choices,
+        ],
     )
     department = forms.ModelChoiceField(
         label=_("Department"),
@@ -138,6 +144,12 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
         choices=[("", _("Any satisfaction")), *Problem.Satisfaction.choices],
     )
     topic = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # Only the problems of filed sheets (those compliance and the assessment count).
+    filed = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    # The raising cadre's department (the compliance dashboard's per department figures).
+    cadre_department = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # One grassroots union (the assessment's per union figures).
+    union = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     cadre = forms.ModelChoiceField(
         label=_("Cadre"), required=False, queryset=Cadre.objects.none(), empty_label=_("All cadres")
     )

@@ -100,10 +100,16 @@ def filtered_problems(user, data) -> tuple[LedgerFilterForm, QuerySet]:
         problems = problems.filter(resolution=Problem.Resolution.TRANSFER)
     if not data:
         return filters, problems
+    if data["status"] == "open":
+        problems = problems.exclude(status=Problem.Status.CLOSED)
+    elif data["status"] == "waiting":
+        problems = problems.filter(status__in=WITH_A_DEPARTMENT)
     exact = {
-        "status": data["status"],
+        "status": data["status"] if data["status"] not in ("open", "waiting") else "",
         "department": data["department"],
         "record__cadre": data["cadre"],
+        "record__cadre__department": data["cadre_department"],
+        "record__union": data["union"],
         "record__union__street": data["street"],
         "category": data["category"],
         "record__start_date__year": data["year"],
@@ -113,6 +119,8 @@ def filtered_problems(user, data) -> tuple[LedgerFilterForm, QuerySet]:
         "satisfaction": data["satisfaction"],
     }
     problems = problems.filter(**{name: value for name, value in exact.items() if value})
+    if data["filed"]:
+        problems = problems.filter(record__status=VisitRecord.Status.FILED)
     if data["overdue"]:
         problems = problems.filter(overdue_q(today))
     if data["outcome"] == "answered":

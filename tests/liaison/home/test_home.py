@@ -1,6 +1,7 @@
 """The home page: each role lands on its own view of the year; a visitor goes to the login."""
 
 import datetime
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -100,6 +101,39 @@ def test_the_organization_department_sees_the_federation(login, olivia, alice, b
     assert federation["records"]["filed"] == 2
     assert federation["records"]["days"] == Decimal("1.5")
     assert federation["records"]["integrity"] == 1
+
+
+def test_the_open_problem_figures_open_the_ledger_of_as_many(login, olivia, alice, bob):
+    transferred = {"resolution": Problem.Resolution.TRANSFER, "department": bob.department}
+    ProblemFactory(record=VisitRecordFactory(cadre=alice), status="transferred", **transferred)
+    ProblemFactory(record=VisitRecordFactory(cadre=alice), status="accepted", **transferred)
+    ProblemFactory(record=VisitRecordFactory(cadre=bob), status="answered", **transferred)
+    ProblemFactory(record=VisitRecordFactory(cadre=bob))  # solved on the spot: closed
+    ProblemFactory(  # on a sheet returned for revision: still open
+        record=VisitRecordFactory(cadre=alice, status=VisitRecord.Status.RETURNED),
+        status="raised",
+    )
+    ProblemFactory(  # last year's, still open
+        record=VisitRecordFactory(cadre=bob, start_date=datetime.date(2025, 12, 1)),
+        status="fed_back",
+        **transferred,
+    )
+    ProblemFactory(  # on a draft: not raised yet
+        record=VisitRecordFactory(cadre=alice, status=VisitRecord.Status.DRAFT), status="raised"
+    )
+    client = login(olivia)
+    home = client.get(HOME).text
+    url, title, number = re.search(
+        r'href="([^"]+)" data-testid="open-problems-link" title="([^"]+)"[^>]*>(\d+)<', home
+    ).groups()
+
+    assert (int(number), title) == (5, "在问题台账中查看未办结的问题")
+    assert client.get(url.replace("&amp;", "&")).context["page"].paginator.count == 5
+    url, title, number = re.search(
+        r'href="([^"]+)" data-testid="waiting-problems-link" title="([^"]+)"[^>]*>(\d+)<', home
+    ).groups()
+    assert (int(number), title) == (2, "在问题台账中查看部室办理中的问题")
+    assert client.get(url.replace("&amp;", "&")).context["page"].paginator.count == 2
 
 
 def test_an_administrator_without_a_cadre_profile_gets_a_page(login, admin_user):
