@@ -5,8 +5,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 # Single characters ("钱", "难") say too little alone to be a hot term; they stay searchable.
@@ -63,6 +64,39 @@ def in_quarter(queryset: QuerySet, year: int, quarter: int) -> QuerySet:
     return in_quarters(queryset, (year, quarter), (year, quarter))
 
 
+def _count_in_python(rows: QuerySet, first_day, now: Counter, then: Counter) -> None:
+    path = rows.model.TERMS_DATE
+    for dated, terms in rows.order_by().values_list(path, "terms").iterator(chunk_size=5000):
+        if isinstance(dated, datetime.datetime):
+            dated = timezone.localdate(dated)
+        counter = now if dated >= first_day else then
+        counter.update({t for t in terms.split() if len(t) >= MIN_TERM_LENGTH})
+
+
+def _count_in_sql(rows: QuerySet, first_day, now: Counter, then: Counter) -> None:
+    """What _count_in_python counts, by PostgreSQL: each text's words once (DISTINCT over its
+    unnested terms), grouped by word. The rows never cross to Python: the analysis page read
+    two quarters of the federation's texts (~23,000) to count them (~120 ms of its ~400)."""
+    path = rows.model.TERMS_DATE
+    if isinstance(_date_field(rows.model, path), models.DateTimeField):
+        rows = rows.annotate(day=TruncDate(path))  # in the site's time zone
+        path = "day"
+    inner, params = rows.order_by().values_list(path, "terms").query.sql_with_params()
+    sql = (
+        "SELECT t.term, COUNT(*) FILTER (WHERE s.day >= %s), COUNT(*) FILTER (WHERE s.day < %s) "
+        f"FROM ({inner}) AS s(day, terms) "
+        "CROSS JOIN LATERAL (SELECT DISTINCT unnest(string_to_array(s.terms, ' ')) AS term) t "
+        "WHERE char_length(t.term) >= %s GROUP BY t.term"
+    )
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, [first_day, first_day, *params, MIN_TERM_LENGTH])
+        for term, in_quarter_count, before_count in cursor.fetchall():
+            if in_quarter_count:
+                now[term] += in_quarter_count
+            if before_count:
+                then[term] += before_count
+
+
 def hot_terms(
     sources: Iterable[QuerySet], *, year: int, quarter: int, limit: int = 20
 ) -> list[HotTerm]:
@@ -79,13 +113,9 @@ def hot_terms(
     now: Counter[str] = Counter()
     then: Counter[str] = Counter()
     for source in sources:
-        path = source.model.TERMS_DATE
         rows = in_quarters(source, before, (year, quarter)).exclude(terms="")
-        for dated, terms in rows.order_by().values_list(path, "terms").iterator(chunk_size=5000):
-            if isinstance(dated, datetime.datetime):
-                dated = timezone.localdate(dated)
-            counter = now if dated >= first_day else then
-            counter.update({t for t in terms.split() if len(t) >= MIN_TERM_LENGTH})
+        count = _count_in_sql if connections[rows.db].vendor == "postgresql" else _count_in_python
+        count(rows, first_day, now, then)
     ranked = sorted(now.items(), key=lambda item: (-item[1], -(item[1] - then[item[0]]), item[0]))
     return [HotTerm(term, count, then[term]) for term, count in ranked[:limit]]
 
