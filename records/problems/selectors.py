@@ -10,6 +10,7 @@ from records.problems.forms import LedgerFilterForm
 from records.problems.services import WITH_A_DEPARTMENT
 from records.terms.search import matching
 from unions.models import Cadre
+from unions.permissions import sees_everything
 from unions.roles import cadre_of, headed_department
 
 Status = Problem.Status
@@ -73,10 +74,17 @@ def filtered_problems(user, data) -> tuple[LedgerFilterForm, QuerySet]:
     share, and a form with an error selects nothing."""
     today = timezone.localdate()
     visible = Problem.objects.visible_to(user)
+    # Every cadre for those who see every problem: asking which cadres raised one read every
+    # problem with its sheet (~16 ms of the ledger on the bench data, PostgreSQL).
+    cadres = (
+        Cadre.objects.all()
+        if sees_everything(user)
+        else Cadre.objects.filter(pk__in=visible.values("record__cadre"))
+    )
     filters = LedgerFilterForm(
         data or None,
         years=range(today.year, today.year - LEDGER_YEARS, -1),
-        cadres=Cadre.objects.filter(pk__in=visible.values("record__cadre")).order_by("name", "pk"),
+        cadres=cadres.order_by("name", "pk"),
     )
     problems = with_overdue(visible, today).select_related(
         "record__cadre__department", "record__union", "department", "leader"
