@@ -425,9 +425,13 @@ class Problem(SegmentedText, models.Model):
             # cadre through the records). Without it SQLite's planner takes (status, deadline)
             # and scans every overdue problem once per record (BENCHMARKS.md).
             models.Index(fields=["record", "status", "deadline"]),
-            # The ledger's second part, in its order: the closed problems by deadline, newest
-            # first on a tie (records.problems.views.in_turn).
-            models.Index(fields=["status", "deadline", "-id"], name="problem_closed_by_deadline"),
+            # The ledger's second part, in its order: the closed problems of one resolution
+            # (the ledger's transferred ones by default) by deadline, newest first on a tie
+            # (records.problems.views.in_turn); and their count, read from the index alone.
+            models.Index(
+                fields=["resolution", "status", "deadline", "-id"],
+                name="problem_closed_by_deadline",
+            ),
         ]
 
     def __str__(self):

@@ -902,6 +902,22 @@ def test_the_ledgers_count_stops_at_the_limit_whatever_the_number_of_problems(
     assert "超过 5 个问题，请用筛选条件缩小范围" in response.content.decode()
 
 
+def test_the_ledgers_counts_ask_for_no_order(login, olivia, department, leo):
+    """Counting the closed problems up to the limit needs no sort: with the list's ORDER BY in
+    its subquery, the database sorted every closed problem to count them (13 ms of the ledger's
+    first page on the bench data, PostgreSQL)."""
+    client = login(olivia)
+    many_problems(3, department=department, leader=leo, spread=True)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("records:ledger"))
+
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    problem_counts = [sql for sql in counts if '"records_problem"' in sql]
+    assert len(problem_counts) == 2  # the open ones, then the closed up to the limit
+    assert not [sql for sql in problem_counts if "ORDER BY" in sql.upper()]
+
+
 def test_the_ledgers_pages_keep_one_order_across_open_and_closed_problems(
     login, olivia, alice, department, monkeypatch, django_assert_num_queries
 ):
