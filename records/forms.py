@@ -4,8 +4,10 @@ quarter filter. Forms clean values; the rules are in each feature's services."""
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from markupsafe import escape
 
 RECORD_TEXT_LIMITS = {
     "questions_prepared": 4000,
@@ -58,22 +60,50 @@ def version_field() -> forms.IntegerField:
 class QuickSelect(forms.Select):
     """A <select> written in one pass. Django's Select renders a template per option: a filter
     bar offering the federation's 300 cadres spent ~70 ms of the record list and the ledger on
-    them (BENCHMARKS.md). The same HTML, without option groups (a filter bar has none)."""
+    them (BENCHMARKS.md). The same HTML, straight from the choices (no option dict per option),
+    for a flat list: one with option groups goes through Django's Select."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], " selected" if option["selected"] else "", option["label"])
-                for _group, choices, _index in widget["optgroups"]
-                for option in choices
-            ),
-        )
+        # Through iter(): list() of the choices themselves would count them first (len).
+        choices = list(iter(self.choices))
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
+            return super().render(name, value, attrs, renderer)
+        wanted = set(self.format_value(value))
+        rows, chosen = [], False
+        for option_value, label in choices:
+            option_value = "" if option_value is None else str(option_value)
+            # As Django's Select: only the first option of the value is selected.
+            selected = not chosen and option_value in wanted
+            chosen = chosen or selected
+            # markupsafe's escape (C), not format_html per option: Django's escape checks
+            # every argument for a lazy string first, most of the bar's time for 300 options.
+            rows.append(
+                f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
+                f"{escape(label)}</option>"
+            )
         return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe("".join(rows)),
         )
+
+
+class NameChoiceIterator(forms.models.ModelChoiceIterator):
+    """A ModelChoiceField's choices as (pk, name) read straight from the database: no model
+    instance per option (the filter bars' 300 cadres, BENCHMARKS.md)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
+
+
+class NameChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField of a model shown by its `name` (cadres, departments) in a filter bar.
+    Its value is cleaned as any ModelChoiceField's: an id outside the queryset is refused."""
+
+    iterator = NameChoiceIterator
 
 
 # Bootstrap's class for each kind of widget in a filter bar (templates/_filter_fields.html).

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.assignments.selectors import assignable_cadres
-from records.forms import FilterBar
+from records.forms import FilterBar, NameChoiceField
 from unions.models import YEAR_VALIDATORS, Cadre, Department, GrassrootsUnion, Street
 
 
@@ -102,10 +102,10 @@ class PointFilterForm(FilterBar, forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Part of the name")}),
     )
-    cadre = forms.ModelChoiceField(
+    cadre = NameChoiceField(
         label=_("Cadre"), required=False, queryset=Cadre.objects.none(), empty_label=_("All cadres")
     )
-    department = forms.ModelChoiceField(
+    department = NameChoiceField(
         label=_("Department"),
         required=False,
         queryset=Department.objects.none(),

@@ -11,7 +11,7 @@ from liaison.models import (
     OPINION_TEXT_MAX_LENGTH,
     Opinion,
 )
-from records.forms import DateInput, YearQuarterForm
+from records.forms import DateInput, NameChoiceField, YearQuarterForm
 from records.models import Problem
 from unions.models import Cadre, Department, Street
 
@@ -113,13 +113,13 @@ class OpinionFilterForm(YearQuarterForm):
         label=_("Street"), required=False, choices=[("", _("All streets")), *Street.choices]
     )
 
-    cadre = forms.ModelChoiceField(
+    cadre = NameChoiceField(
         label=_("Contact cadre"),
         required=False,
         queryset=Cadre.objects.none(),
         empty_label=_("All cadres"),
     )
-    department = forms.ModelChoiceField(
+    department = NameChoiceField(
         label=_("Department"),
         required=False,
         queryset=Department.objects.none(),

@@ -3,7 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from records.forms import DateInput, FilterBar, YearQuarterForm, version_field
+from records.forms import (
+    DateInput,
+    FilterBar,
+    NameChoiceField,
+    YearQuarterForm,
+    version_field,
+)
 from records.models import (
     Problem,
 )
@@ -98,7 +104,7 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
             *Problem.Status.choices,
         ],
     )
-    department = forms.ModelChoiceField(
+    department = NameChoiceField(
         label=_("Department"),
         queryset=Department.objects.all(),
         required=False,
@@ -150,7 +156,7 @@ class LedgerFilterForm(FilterBar, YearQuarterForm):
     cadre_department = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     # One grassroots union (the assessment's per union figures).
     union = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    cadre = forms.ModelChoiceField(
+    cadre = NameChoiceField(
         label=_("Cadre"), required=False, queryset=Cadre.objects.none(), empty_label=_("All cadres")
     )
     start = forms.DateField(label=_("Or from"), required=False, widget=DateInput())

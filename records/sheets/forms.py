@@ -15,6 +15,7 @@ from records.forms import (
     RECORD_TEXT_LIMITS,
     DateInput,
     FilterBar,
+    NameChoiceField,
     UnionSelect,
     YearQuarterForm,
     limit_text,
@@ -399,10 +400,10 @@ class RecordFilterForm(FilterBar, YearQuarterForm):
         label=_("Street"), required=False, choices=[("", _("All streets")), *Street.choices]
     )
     needs = forms.BooleanField(label=_("Recorded workers' needs"), required=False)
-    cadre = forms.ModelChoiceField(
+    cadre = NameChoiceField(
         label=_("Cadre"), required=False, queryset=Cadre.objects.none(), empty_label=_("All cadres")
     )
-    department = forms.ModelChoiceField(
+    department = NameChoiceField(
         label=_("Department"),
         required=False,
         queryset=Department.objects.none(),
