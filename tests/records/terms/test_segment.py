@@ -1,7 +1,12 @@
 """Segmentation: jieba with the domain dictionary and the stop words, stored on save and by the
 backfill."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from liaison.models import Opinion
@@ -100,3 +105,19 @@ def test_the_backfill_as_a_task_and_its_dry_run(capsys):
 
 def test_joined_terms_are_what_the_models_store():
     assert joined_terms("职工之家，夜班") == "职工之家 夜班"
+
+
+def test_a_web_worker_loads_the_dictionary_as_it_starts():
+    """Not with the first text it saves (a second or more, after every worker restart)."""
+    check = (
+        "from records.terms.segment import tokenizer\n"
+        "assert tokenizer.cache_info().currsize == 0\n"
+        "import liaison.wsgi\n"
+        "assert tokenizer.cache_info().currsize == 1\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", check], cwd=settings.BASE_DIR, env=env, capture_output=True
+    )
+
+    assert done.returncode == 0, done.stderr.decode()
