@@ -50,6 +50,9 @@ INTEGRITY_CHOICES = [
 ]
 INTEGRITY_FIELDS = ("transport_accepted", "gifts_accepted", "banquet_accepted")
 
+# Texts a cadre writes again and again: the sheet offers them back from their own last sheets.
+REPEATED_TEXTS = ("people_met", "policies_publicised")
+
 
 # A sheet on which the cadre accepted transport, a gift or a banquet (flagged for the
 # organization department).

@@ -1,12 +1,17 @@
 """The work record sheet's forms: the sheet, its problems, attachments, return, the list filter.
 Forms clean values; the rules of filing are in records.sheets.services."""
 
+import operator
+from collections.abc import Callable
+from functools import cache, partial
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
+from django.utils.choices import CallableChoiceIterator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +29,7 @@ from records.forms import (
 from records.models import (
     CONTENT_AREA_FIELDS,
     INTEGRITY_FIELDS,
+    REPEATED_TEXTS,
     ContactForm,
     ContentArea,
     Problem,
@@ -78,11 +84,12 @@ class PickableTextarea(forms.Textarea):
     (record_form.js)."""
 
     template_name = "records/widgets/pickable_textarea.html"
-    recent: list[str] = []
+    # The entries, or a function giving them: read only when the box is shown.
+    recent: list[str] | Callable[[], list[str]] = []
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["recent"] = self.recent
+        context["widget"]["recent"] = self.recent() if callable(self.recent) else self.recent
         return context
 
 
@@ -146,13 +153,19 @@ class VisitRecordForm(forms.ModelForm):
             )
         else:
             del self.fields["topic"]
-        for name, texts in (recent_texts or {}).items():
-            widget = PickableTextarea(attrs=self.fields[name].widget.attrs)
-            widget.recent = texts
-            self.fields[name].widget = widget
+        # What only the page shows (the last entries, the union chips) is read when it is shown:
+        # a sheet saved or filed at once never reads them. `recent_texts` and `my_union_ids`
+        # may be lazy (the view's SimpleLazyObject).
+        if recent_texts is not None:
+            for name in REPEATED_TEXTS:
+                widget = PickableTextarea(attrs=self.fields[name].widget.attrs)
+                widget.recent = partial(operator.getitem, recent_texts, name)
+                self.fields[name].widget = widget
         self.fields["union"].queryset = GrassrootsUnion.objects.active()
         self.fields["union"].widget = UnionSelect()
-        self.fields["union"].widget.choices = self._union_choices(set(my_union_ids))
+        self.fields["union"].widget.choices = CallableChoiceIterator(
+            cache(lambda: self._union_choices(set(my_union_ids)))
+        )
         self.fields["contact_form"].choices = ContactForm.choices
         limit_text(self, RECORD_TEXT_LIMITS)
         # The page's order, which the error summary follows.

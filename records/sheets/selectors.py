@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from records.calendar import WorkingCalendar, days_in
 from records.counts import with_needs
-from records.models import CalendarDay, ResearchTopic, VisitRecord
+from records.models import REPEATED_TEXTS, CalendarDay, ResearchTopic, VisitRecord
 from records.sheets.forms import RecordFilterForm
 from records.terms.search import matching
 from unions.models import Cadre, Department
@@ -70,8 +70,6 @@ def days_planner(cadre: Cadre, *, today: datetime.date, record: VisitRecord | No
     }
 
 
-# Texts a cadre writes again and again: offered back from their own last sheets.
-REPEATED_TEXTS = ("people_met", "policies_publicised")
 RECENT_TEXTS = 5
 RECENT_SHEETS = 30  # read to find them: enough for 5 distinct texts of a cadre's usual
 

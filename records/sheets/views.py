@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -107,8 +108,9 @@ def _edit_sheet(request, record: VisitRecord, initial=None):
     """The record sheet: save as a draft, or file it. On any error everything typed stays,
     the chosen files included (they are stored at once, pending, and carried by id)."""
     year = (record.start_date or timezone.localdate()).year
-    my_union_ids = assigned_union_ids(record.cadre, year)
-    recent_texts = selectors.recent_texts(record.cadre, exclude=record)
+    # Read only if the page is shown (a sheet saved at once never shows it).
+    my_union_ids = SimpleLazyObject(lambda: assigned_union_ids(record.cadre, year))
+    recent_texts = SimpleLazyObject(lambda: selectors.recent_texts(record.cadre, exclude=record))
     topics = selectors.topics_to_tag(request.user, record)
     pending: list[Attachment] = []
     status = 400 if request.method == "POST" else 200

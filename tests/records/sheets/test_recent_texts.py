@@ -12,7 +12,7 @@ from django.urls import reverse
 from records.models import VisitRecord
 from records.sheets.selectors import recent_texts
 from tests.factories import GrassrootsUnionFactory, VisitRecordFactory
-from tests.helpers import tags
+from tests.helpers import sheet, tags
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,22 @@ def test_the_form_offers_them_as_chips_under_their_box(login, alice, bob, union)
     assert chips == {"id_people_met", "id_policies_publicised"}
     offered = [attrs["data-text"] for _, attrs in tags(response) if "data-text" in attrs]
     assert offered == ["工会主席张明、一线职工代表", "职工互助保障"]
+
+
+def test_a_sheet_filed_at_once_reads_no_chips(as_alice, alice, unit, monkeypatch):
+    """The last entries and the cadre's units are only what the page shows: a sheet that is
+    saved at once never reads them; one sent back with an error shows them."""
+    read = []
+    none = {"people_met": [], "policies_publicised": []}
+    monkeypatch.setattr(
+        "records.sheets.selectors.recent_texts", lambda *a, **k: read.append("texts") or none
+    )
+    monkeypatch.setattr(
+        "records.sheets.views.assigned_union_ids", lambda *a: read.append("units") or {unit.pk}
+    )
+
+    filed = as_alice.post(reverse("records:record-create"), sheet(unit))
+
+    assert filed.status_code == 302 and read == []
+    refused = as_alice.post(reverse("records:record-create"), sheet(unit, days="9"))
+    assert refused.status_code == 400 and sorted(read) == ["texts", "units"]
