@@ -197,7 +197,18 @@ class VisitRecord(SegmentedText, models.Model):
             # The record list's order (newest first): its first page is read from the index
             # instead of sorting every visible sheet (BENCHMARKS.md: 50 ms → under 1 ms on
             # SQLite, a parallel seq scan → an index scan on PostgreSQL, at 100,000 sheets).
-            models.Index(fields=["start_date", "id"]),
+            # With the status and the union after them: the workers' demands analysis counts
+            # eight quarters of problems by their sheet's quarter and street from the index
+            # alone, not from the sheets' wide rows (BENCHMARKS.md).
+            models.Index(fields=["start_date", "id", "status", "union"]),
+            # The analysis's needs: eight quarters of filed sheets with workers' needs, by
+            # quarter and street, from this index alone (its condition is the one
+            # records.counts.with_needs and the filed sheets write).
+            models.Index(
+                fields=["start_date", "union", "id"],
+                condition=Q(status="filed") & ~Q(needs_and_opinions=""),
+                name="record_filed_needs_by_date",
+            ),
         ]
 
     def __str__(self):
