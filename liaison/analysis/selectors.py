@@ -5,11 +5,11 @@ over what the viewer may read today; every number carries the URL of the list be
 
 import datetime
 
-from django.db.models import Count, F, QuerySet
-from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.compliance.rules import LocalDate
 from liaison.models import Opinion
 from records import counts
 from records.counts import CATEGORIES, TREND_QUARTERS, Cell, Quarter, Tally, compared
@@ -36,13 +36,11 @@ def opinion_tally(opinions: QuerySet, first: Quarter, last: Quarter) -> Tally:
         datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
     )
     rows = (
-        opinions.filter(created_at__gte=since, created_at__lt=until)
-        .annotate(
-            y=ExtractYear("created_at"),
-            q=ExtractQuarter("created_at"),
-            street=F("union__street"),
+        counts.by_quarter(
+            opinions.filter(created_at__gte=since, created_at__lt=until),
+            LocalDate("created_at"),
+            "union__street",
         )
-        .order_by()
         .values("category", "street", "y", "q")
         .annotate(total=Count("pk"))
     )
