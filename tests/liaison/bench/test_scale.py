@@ -256,3 +256,27 @@ def test_the_report_carries_the_section_after_the_targets():
 
     assert text.index("## Targets (issue 7)") < text.index("## Scale: N=1 and N=10 side by side")
     assert "No run at N=1 kept yet" not in text
+
+
+def test_issue_16s_targets_are_judged_on_postgresql_only():
+    """ "≤ 300 ms median on PostgreSQL": on SQLite the analysis is shown without a verdict."""
+    both = {
+        "SQLite": {
+            **_run(cadres=300, sheets=1, pages=[("analysis", 800.0, 10)]),
+            "vendor": "sqlite",
+        },
+        "PostgreSQL": {
+            **_run(cadres=300, sheets=1, pages=[("analysis", 320.0, 10)]),
+            "vendor": "postgresql",
+        },
+    }
+
+    rows = dict(report.targets(both))
+
+    analysis = rows["Workers' demands analysis: median ≤ 300 ms (issue 16, on PostgreSQL)"]
+    assert analysis == {
+        "SQLite": ("800.0 ms (no target here)", None),
+        "PostgreSQL": ("320.0 ms", False),
+    }
+    assert report.page_limit("analysis", both["SQLite"]) is None
+    assert report.page_limit("dashboard", both["SQLite"]) == 150
