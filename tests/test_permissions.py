@@ -6,10 +6,14 @@ from pathlib import Path
 
 import pytest
 import rules
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, Group
+from django.test import RequestFactory
 
-from liaison.context_processors import MENU
+from liaison import context_processors
+from liaison.context_processors import MENU, menu
 from unions.permissions import may
+from unions.roles import GROUP_NAMES, Role
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("liaison", "records", "unions")
@@ -82,3 +86,42 @@ def test_a_superuser_gets_only_what_the_rules_grant_an_administrator(world):
 def test_the_rules_backend_answers_user_has_perm_for_everyone_else(world):
     assert world.carol.user.has_perm("records.accept_problem", world.problem)
     assert not world.bob.user.has_perm("records.accept_problem", world.problem)
+
+
+def _menu_of(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return menu(request)["menu"]
+
+
+def _fresh(user):
+    """The user as a new request loads it: nothing cached on the object."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+@pytest.mark.django_db
+def test_the_menu_kept_per_process_is_the_one_the_rules_give(
+    alice, carol, olivia, admin_user, monkeypatch
+):
+    """The menu is computed once per combination of what its permissions read
+    (liaison.context_processors.menu_facts), and gives each user what asking every
+    permission gives them."""
+    monkeypatch.setattr(context_processors, "_MENUS", {})
+    users = [alice.user, carol.user, olivia.user, admin_user]
+    for user in users:
+        menu = _menu_of(_fresh(user))
+        asked = {name: may(user, perm) for name, perm in MENU.items()}
+        assert {k: v for k, v in menu.items() if k != "admin_site"} == asked
+    assert len(context_processors._MENUS) == len(users)
+
+
+@pytest.mark.django_db
+def test_a_role_granted_shows_in_the_next_pages_menu(alice, monkeypatch):
+    from liaison import context_processors
+
+    monkeypatch.setattr(context_processors, "_MENUS", {})
+    assert not _menu_of(_fresh(alice.user))["view_ledger"]
+
+    alice.user.groups.add(Group.objects.get_or_create(name=GROUP_NAMES[Role.ORGANIZATION])[0])
+
+    assert _menu_of(_fresh(alice.user))["view_ledger"]
