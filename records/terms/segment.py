@@ -6,9 +6,10 @@ one word a line with jieba's frequency and part of speech) adds the programme's 
 that "新就业形态" or "外卖骑手" stay one term, and `stop_words.txt` leaves out the words that say
 nothing of what the workers ask for ("的", "希望", "反映"…).
 
-jieba's dictionary takes a second or two to load: it is loaded once per process, the first time
-a text is segmented, and its prefix cache is kept in settings.TERMS_CACHE_DIR (writable by the
-app) so that the next process loads it from there.
+jieba's dictionary takes a second or two to load: it is loaded once per process — by a web
+worker as it starts (liaison/wsgi.py), by any other process the first time it segments a text —
+and its prefix cache is kept in settings.TERMS_CACHE_DIR (writable by the app) so that the next
+process loads it from there.
 """
 
 import logging
@@ -39,8 +40,9 @@ def stop_words() -> frozenset[str]:
 
 @cache
 def tokenizer() -> jieba.Tokenizer:
-    """jieba's tokenizer with the domain dictionary, built once per process (lazily: a process
-    that never segments, a management command or the tasks worker, never pays for it)."""
+    """jieba's tokenizer with the domain dictionary, built once per process: by a web worker as it
+    starts (liaison/wsgi.py), lazily elsewhere (a management command or the tasks worker that
+    never segments never pays for it)."""
     with _lock:
         jieba.setLogLevel(logging.WARNING)
         found = jieba.Tokenizer()
