@@ -42,6 +42,9 @@ LABELS = {
     Role.DISCIPLINE: _("Discipline inspection"),
 }
 _BY_GROUP = {name: role for role, name in GROUP_NAMES.items()}
+# Between the names of a user's groups as the login backend reads them (unions.backends): in no
+# role's group name.
+GROUP_SEPARATOR = "|"
 
 
 def roles_of(user) -> frozenset[Role]:
@@ -50,7 +53,12 @@ def roles_of(user) -> frozenset[Role]:
         return frozenset()
     cached = getattr(user, "_liaison_roles", None)
     if cached is None:
-        names = user.groups.values_list("name", flat=True)
+        # Read with the user by the login backend (unions.backends), else one query.
+        joined = getattr(user, "liaison_group_names", None)
+        if joined is not None:
+            names = joined.split(GROUP_SEPARATOR) if joined else []
+        else:
+            names = user.groups.values_list("name", flat=True)
         cached = frozenset(_BY_GROUP[name] for name in names if name in _BY_GROUP)
         if user.is_superuser:
             cached |= {Role.ADMIN}

@@ -1,12 +1,13 @@
-"""The login backend reads a request's user with their cadre profile and its department
-(unions/backends.py): the header's name and every `cadre_of` cost no query of their own."""
+"""The login backend reads a request's user with their cadre profile, its department and their
+roles (unions/backends.py): the header's name, every `cadre_of` and every `roles_of` cost no
+query of their own."""
 
 import pytest
 from django.contrib.auth import get_user
 from django.test import RequestFactory
 
 from tests.factories import CadreFactory, UserFactory
-from unions.roles import cadre_of
+from unions.roles import Role, cadre_of, roles_of
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +45,24 @@ def test_a_user_read_elsewhere_still_finds_their_cadre(department, django_assert
 
     with django_assert_num_queries(1):
         assert cadre_of(user) == cadre
+
+
+@pytest.mark.parametrize(
+    "held",
+    [[], [Role.CADRE], [Role.CADRE, Role.DEPARTMENT_HEAD], [Role.CADRE, Role.ORGANIZATION]],
+)
+def test_the_user_comes_with_their_roles(client, department, held, django_assert_num_queries):
+    cadre = CadreFactory(department=department, user__roles=held)
+    client.force_login(cadre.user)
+    request = request_of(client)
+
+    with django_assert_num_queries(2):  # the session, then the user with their groups' names
+        assert roles_of(get_user(request)) == frozenset(held)
+
+
+def test_a_superuser_is_an_administrator_and_an_inactive_user_has_no_role(client):
+    root = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(root)
+
+    assert roles_of(get_user(request_of(client))) == {Role.ADMIN}
+    assert roles_of(type(root)(is_active=False)) == frozenset()

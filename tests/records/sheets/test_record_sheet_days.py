@@ -18,11 +18,11 @@ from tests.helpers import D, filed, form_values, sheet
 pytestmark = pytest.mark.django_db
 
 TODAY = D(2026, 11, 24)
-# The new sheet's page: session, user (with the cadre: unions/backends.py), roles, the cadre's
-# units and their names, the days planner's two (calendar overrides, filed days), the bell's
-# count, the problem form's departments and leaders, the cadre's last texts and the research
-# topics to tag it with.
-FORM_PAGE_QUERIES = 12
+# The new sheet's page: session, user (with the cadre and the roles: unions/backends.py), the
+# cadre's units and their names, the days planner's two (calendar overrides, filed days), the
+# bell's count, the problem form's departments and leaders, the cadre's last texts and the
+# research topics to tag it with.
+FORM_PAGE_QUERIES = 11
 
 
 def test_a_new_sheet_starts_on_today_with_its_counts_empty(as_alice, unit):
