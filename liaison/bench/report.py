@@ -292,7 +292,12 @@ def render(
         "|---|" + "---|" * len(databases),
     ]
     for name, figures in targets(results):
-        cells = [f"{figures[db][0]} — {_verdict(figures[db][1])}" for db in databases]
+        cells = [
+            figures[db][0]
+            if figures[db][1] is None and "no target" in figures[db][0]
+            else f"{figures[db][0]} — {_verdict(figures[db][1])}"
+            for db in databases
+        ]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += scale_section(results if scale == 1 else {}, scaled or {}, quick=quick)
 
