@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -46,6 +47,11 @@ def find(browser, selector):
     return browser.find_element(By.CSS_SELECTOR, selector)
 
 
+def arrived(browser, condition):
+    """Wait for `condition` on the next page, through the moment the old one goes away."""
+    WebDriverWait(browser, 10, ignored_exceptions=[WebDriverException]).until(condition)
+
+
 def tap(browser, element):
     browser.execute_script(
         "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
@@ -62,7 +68,9 @@ def test_a_worker_keeps_the_receipt_and_rates_the_answer_on_a_small_phone(
     find(browser, "textarea[name=text]").send_keys("夜班的职工能不能有个休息室？")
     submit = find(browser, ".opinion-form button[type=submit]")
     tap(browser, submit)
-    WebDriverWait(browser, 10).until(EC.staleness_of(submit))
+    # The next page's receipt, not the old button going stale: Chromium may answer a question
+    # about a node of the page being left with "does not belong to the document".
+    arrived(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=receipt]")))
 
     card = find(browser, "[data-testid=receipt]")
     code = find(browser, "[data-testid=receipt-code]")
@@ -97,7 +105,12 @@ def test_a_worker_keeps_the_receipt_and_rates_the_answer_on_a_small_phone(
     assert choice.find_element(By.XPATH, "..").size["height"] >= 44  # a thumb's target
     tap(browser, choice)
     tap(browser, find(browser, ".rating-form button[type=submit]"))
-    WebDriverWait(browser, 10).until(EC.staleness_of(choice))
+    arrived(
+        browser,
+        EC.text_to_be_present_in_element(
+            (By.CSS_SELECTOR, "[data-testid=receipt-status]"), "已办结"
+        ),
+    )
     assert find(browser, "[data-testid=receipt-status]").text == "已办结"
     assert "满意" in browser.page_source
     shot(browser, tmp_path, "3-rated")
