@@ -122,25 +122,29 @@ class Tally:
         return total[self.index[field]] if total else 0
 
 
-class DateYear(ExtractYear):
-    """The year of a date, in SQLite's own SQL: Django's extract on SQLite is a Python function
-    called for every row (the analysis counts eight quarters of sheets: BENCHMARKS.md)."""
+class SQLiteDatePart:
+    """A part of a date in SQLite's own `strftime`: Django's extract on SQLite is a Python
+    function called for every row (the analysis counts eight quarters of sheets:
+    BENCHMARKS.md). `wrap` holds strftime's integer; PostgreSQL keeps EXTRACT."""
+
+    strftime_format: str
+    wrap = "{}"
 
     def as_sqlite(self, compiler, connection, **extra_context):
         if self.lhs.output_field.get_internal_type() != "DateField":
             return super().as_sql(compiler, connection, **extra_context)
         sql, params = compiler.compile(self.lhs)
-        return f"CAST(strftime(%s, {sql}) AS INTEGER)", ("%Y", *params)
+        part = f"CAST(strftime(%s, {sql}) AS INTEGER)"
+        return self.wrap.format(part), (self.strftime_format, *params)
 
 
-class DateQuarter(ExtractQuarter):
-    """The quarter of a date (1-4), in SQLite's own SQL (see DateYear)."""
+class DateYear(SQLiteDatePart, ExtractYear):
+    strftime_format = "%Y"
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        if self.lhs.output_field.get_internal_type() != "DateField":
-            return super().as_sql(compiler, connection, **extra_context)
-        sql, params = compiler.compile(self.lhs)
-        return f"((CAST(strftime(%s, {sql}) AS INTEGER) + 2) / 3)", ("%m", *params)
+
+class DateQuarter(SQLiteDatePart, ExtractQuarter):
+    strftime_format = "%m"
+    wrap = "(({} + 2) / 3)"  # months 1-3 -> 1, …, 10-12 -> 4
 
 
 def by_quarter(queryset: QuerySet, date, street_field: str) -> QuerySet:
