@@ -2,11 +2,14 @@
 roles (unions/backends.py): the header's name, every `cadre_of` and every `roles_of` cost no
 query of their own."""
 
+from unittest import mock
+
 import pytest
 from django.contrib.auth import get_user
 from django.test import RequestFactory
 
 from tests.factories import CadreFactory, UserFactory
+from unions import backends
 from unions.roles import Role, cadre_of, roles_of
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +69,28 @@ def test_a_superuser_is_an_administrator_and_an_inactive_user_has_no_role(client
 
     assert roles_of(get_user(request_of(client))) == {Role.ADMIN}
     assert roles_of(type(root)(is_active=False)) == frozenset()
+
+
+def test_the_user_query_is_built_once_and_gives_each_user_their_own(client, department):
+    """Resolving the query's joins and subquery was half of reading the user on every request."""
+    users = [
+        CadreFactory(department=department, user__roles=held).user
+        for held in ([Role.CADRE], [Role.CADRE, Role.ORGANIZATION], [])
+    ]
+    with mock.patch(
+        "unions.backends.group_names_subquery", wraps=backends.group_names_subquery
+    ) as built:
+        read = []
+        for user in users:
+            client.force_login(user)
+            request = request_of(client)
+            read.append(get_user(request))
+
+    assert built.call_count <= 1
+    assert [u.pk for u in read] == [u.pk for u in users]
+    assert [roles_of(u) for u in read] == [
+        {Role.CADRE},
+        {Role.CADRE, Role.ORGANIZATION},
+        set(),
+    ]
+    assert [cadre_of(u).user_id for u in read] == [u.pk for u in users]
