@@ -1,14 +1,14 @@
 from django.utils.functional import SimpleLazyObject
 
-from records.models import Notification
+from records.notifications.services import unread_count
 
 
 def notifications(request):
-    """The unread count for the navigation's bell; queried only when a page shows it."""
+    """The unread count for the navigation's bell; counted only when a page shows it. A view
+    that read the user's inbox generation with its own (the cadre home) leaves it on the
+    request as `inbox_generation`, and the count comes from this process's memory."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    # Through the model's manager: `user.notifications` builds a related manager class on every
-    # access, a third of a cached home's time (BENCHMARKS.md).
-    unread = Notification.objects.filter(recipient_id=user.pk).unread()
-    return {"unread_count": SimpleLazyObject(unread.count)}
+    generation = getattr(request, "inbox_generation", None)
+    return {"unread_count": SimpleLazyObject(lambda: unread_count(user.pk, generation))}

@@ -25,6 +25,11 @@ def department_key(department_id: int) -> str:
     return f"gen:department:{department_id}"
 
 
+def inbox_key(user_id: int) -> str:
+    """A user's notifications: the bell's unread count."""
+    return f"gen:inbox:{user_id}"
+
+
 def _new() -> int:
     # Random, not a counter: a generation bumped (deleted) or evicted and made again never
     # matches a part cached under the one before.
@@ -39,18 +44,26 @@ def generations(keys: list[str]) -> str:
 def current(keys: list[str]) -> tuple[str, bool]:
     """`generations(keys)`, and whether one of them is new (made here: nothing can be cached
     under it yet). One cache read; a generation not in the cache yet is added first."""
+    found, made = read(keys)
+    return "-".join(str(found[key]) for key in keys), bool(made)
+
+
+def read(keys: list[str]) -> tuple[dict[str, int], set[str]]:
+    """The current generation of each of `keys`, and those of them made here. One cache read;
+    a generation not in the cache yet is added first."""
     found = cache.get_many(keys)
-    made = False
+    made = set()
     for key in keys:
         if key not in found:
             # add, not set: another process may have made it meanwhile, and cached under it;
             # read back only then.
             generation = _new()
             if cache.add(key, generation, timeout=None):
-                found[key], made = generation, True
+                found[key] = generation
+                made.add(key)
             else:
                 found[key] = cache.get(key)
-    return "-".join(str(found[key]) for key in keys), made
+    return found, made
 
 
 def bump(keys: list[str]) -> None:
@@ -76,6 +89,11 @@ def cadres_changed(*cadres) -> None:
 def departments_changed(*department_ids: int) -> None:
     """What a department head sees of their department changed (a problem transferred to it)."""
     bump([department_key(pk) for pk in department_ids if pk is not None] + [FEDERATION])
+
+
+def inboxes_changed(*user_ids: int) -> None:
+    """Notifications were written for these users, or read by them."""
+    bump([inbox_key(pk) for pk in user_ids])
 
 
 def everyone_changed() -> None:

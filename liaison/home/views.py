@@ -31,7 +31,12 @@ def home(request):
         return render(request, "liaison/home_no_role.html", context, status=403)
     # The page's own part is cached under the generations of what it shows, which the services
     # bump on commit (unions/cache.py; docs/decisions/0001-cadre-home-cache.md).
-    current, made = generations.current(home_generation_keys(user, role))
+    keys = home_generation_keys(user, role)
+    # The bell's unread count is kept under the user's inbox generation, read with the rest.
+    inbox = generations.inbox_key(user.pk)
+    found, made = generations.read([*keys, inbox])
+    request.inbox_generation = found[inbox]
+    current = "-".join(str(found[k]) for k in keys)
     key = f"home:{user.pk}:{today.isoformat()}:{get_language()}:{current}"
     # A part under a key is never stale while its generations are current, so each process also
     # keeps it in its own memory: a hit is one read of the shared cache (the generations).
@@ -39,7 +44,7 @@ def home(request):
     content = local.get(key)
     if content is None:
         # Under a generation made just now nothing is cached yet: no read of the shared cache.
-        content = None if made else cache.get(key)
+        content = None if made & set(keys) else cache.get(key)
         if content is None:
             context = home_context(user, today, role)
             content = render_to_string("liaison/_home_content.html", context)

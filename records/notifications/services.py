@@ -1,11 +1,15 @@
 """Notifications: who answers a problem, the organization department's users, and the in-app
 notice — delivered too through the channels each recipient chose (channels.py)."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.urls import reverse
+from django.utils import timezone
 
 from records.models import Notification, Problem
 from records.notifications.channels import deliveries_after_commit
+from unions import cache as generations
 from unions.roles import Role
 
 Status = Problem.Status
@@ -63,3 +67,35 @@ def notices(users, problem: Problem | None, kind: str, message: str, url: str = 
 def notify_all(notifications: list[Notification]) -> None:
     """Save `notifications` (one statement) and deliver them once the transaction commits."""
     deliveries_after_commit(Notification.objects.bulk_create(notifications))
+    generations.inboxes_changed(*{n.recipient_id for n in notifications})
+
+
+# --- The bell --------------------------------------------------------------------------------
+
+
+def mark_all_read(user) -> None:
+    Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
+    generations.inboxes_changed(user.pk)
+
+
+def mark_read(notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+        generations.inboxes_changed(notification.recipient_id)
+
+
+def unread_count(user_id: int, generation: int | None = None) -> int:
+    """The user's unread notifications. With the current generation of their inbox (read by
+    the cadre home with its own generations: unions/cache.py) the count is kept in this
+    process's memory under it: exact, since every write above bumps it on commit."""
+    unread = Notification.objects.filter(recipient_id=user_id).unread()
+    if generation is None:
+        return unread.count()
+    local = caches["local"]
+    key = f"unread:{user_id}:{generation}"
+    count = local.get(key)
+    if count is None:
+        count = unread.count()
+        local.set(key, count, settings.HOME_CACHE_SECONDS)
+    return count

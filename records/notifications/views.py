@@ -2,11 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from records.models import Notification, Problem
+from records.notifications import services
 
 
 @login_required
@@ -18,16 +18,14 @@ def notifications(request):
 @login_required
 @require_POST
 def notifications_read(request):
-    request.user.notifications.unread().update(read_at=timezone.now())
+    services.mark_all_read(request.user)
     return redirect("records:notifications")
 
 
 @login_required
 def notification_open(request, pk: int):
     item = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    if item.read_at is None:
-        item.read_at = timezone.now()
-        item.save(update_fields=["read_at"])
+    services.mark_read(item)
     if (
         item.problem_id
         and not Problem.objects.visible_to(request.user).filter(pk=item.problem_id).exists()

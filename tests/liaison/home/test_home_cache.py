@@ -291,3 +291,70 @@ def test_a_generation_another_process_made_meanwhile_is_the_one_used(monkeypatch
     monkeypatch.setattr(cache, "get_many", lambda *args: next(reads, read)(*args))
 
     assert generations.current([key]) == ("123", False)
+
+
+# --- The bell on the cached home -------------------------------------------------------------
+
+
+def bell(response) -> str | None:
+    """The unread count the navigation's bell shows, None when it shows none."""
+    html = response.content.decode()
+    if 'data-testid="unread"' not in html:
+        return None
+    return html.split('data-testid="unread">', 1)[1].split("<", 1)[0]
+
+
+def test_a_cached_home_reads_the_bell_with_its_generations(login, alice, unit):
+    """The session, the user, the generations (the inbox's among them): three queries, no
+    count of the notifications while none changed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(alice)
+    client.get(HOME)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(HOME)
+
+    assert bell(response) is None
+    assert not [q for q in captured if "records_notification" in q["sql"]]
+    assert cache_reads(captured) == 1
+    assert len(captured) == 3
+
+
+def test_a_notification_rings_the_bell_on_the_cached_home_at_once(
+    login, alice, unit, django_capture_on_commit_callbacks
+):
+    from records.notifications.services import notify
+
+    client = login(alice)
+    assert bell(client.get(HOME)) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([alice.user], None, "transferred", "问题已移交", url="/records/")
+    assert bell(client.get(HOME)) == "1"
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([alice.user], None, "transferred", "又一个问题已移交", url="/records/")
+    assert bell(client.get(HOME)) == "2"
+
+
+def test_reading_notifications_quiets_the_bell_on_the_cached_home(
+    login, alice, bob, unit, django_capture_on_commit_callbacks
+):
+    from records.models import Notification
+    from records.notifications.services import notify
+
+    client = login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([alice.user, bob.user], None, "transferred", "问题已移交", url="/records/")
+        notify([alice.user], None, "transferred", "又一个问题已移交", url="/records/")
+    assert bell(client.get(HOME)) == "2"
+
+    first = Notification.objects.filter(recipient=alice.user).earliest("pk")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("records:notification-open", args=[first.pk]))
+    assert bell(client.get(HOME)) == "1"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("records:notifications-read"))
+    assert bell(client.get(HOME)) is None
+    # Bob's inbox is his own: his bell still rings.
+    assert bell(login(bob).get(HOME)) == "1"
