@@ -21,6 +21,7 @@ from records.models import (
     VisitRecord,
 )
 from records.versions import claim_version
+from unions import cache as generations
 from unions.admin import HistoryReadOnlyAdmin
 
 
@@ -346,6 +347,22 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["message", "recipient__username"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["recipient", "problem"]
+
+    # The cadre home keeps the bell's count under the recipient's inbox generation: a notice
+    # changed here rings or quiets it at once, as one written by the services does.
+    def save_model(self, request, obj, form, change):
+        before = form.initial.get("recipient")
+        super().save_model(request, obj, form, change)
+        generations.inboxes_changed(*{obj.recipient_id, before} - {None})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        generations.inboxes_changed(obj.recipient_id)
+
+    def delete_queryset(self, request, queryset):
+        recipients = set(queryset.values_list("recipient_id", flat=True))
+        super().delete_queryset(request, queryset)
+        generations.inboxes_changed(*recipients)
 
 
 @admin.register(ReminderLog)

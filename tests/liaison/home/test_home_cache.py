@@ -358,3 +358,29 @@ def test_reading_notifications_quiets_the_bell_on_the_cached_home(
     assert bell(client.get(HOME)) is None
     # Bob's inbox is his own: his bell still rings.
     assert bell(login(bob).get(HOME)) == "1"
+
+
+def test_a_notice_deleted_in_the_admin_quiets_the_bell_on_the_cached_home(
+    login, alice, unit, admin_user, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from records.models import Notification
+    from records.notifications.services import notify
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([alice.user], None, "transferred", "问题已移交", url="/records/")
+        notify([alice.user], None, "transferred", "又一个问题已移交", url="/records/")
+    client = login(alice)
+    assert bell(client.get(HOME)) == "2"
+
+    notice = Notification.objects.filter(recipient=alice.user).earliest("pk")
+    admin = Client()
+    admin.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            reverse("admin:records_notification_delete", args=[notice.pk]), {"post": "yes"}
+        )
+    assert response.status_code == 302
+
+    assert bell(client.get(HOME)) == "1"
