@@ -45,7 +45,12 @@ def current(keys: list[str]) -> tuple[str, bool]:
     """`generations(keys)`, and whether one of them is new (made here: nothing can be cached
     under it yet). One cache read; a generation not in the cache yet is added first."""
     found, made = read(keys)
-    return "-".join(str(found[key]) for key in keys), bool(made)
+    return joined(found, keys), bool(made)
+
+
+def joined(found: dict[str, int], keys: list[str]) -> str:
+    """The generations of `keys` among those `read` found, as one string for a part's key."""
+    return "-".join(str(found[key]) for key in keys)
 
 
 def read(keys: list[str]) -> tuple[dict[str, int], set[str]]:

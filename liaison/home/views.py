@@ -36,7 +36,7 @@ def home(request):
     inbox = generations.inbox_key(user.pk)
     found, made = generations.read([*keys, inbox])
     request.inbox_generation = found[inbox]
-    current = "-".join(str(found[k]) for k in keys)
+    current = generations.joined(found, keys)
     key = f"home:{user.pk}:{today.isoformat()}:{get_language()}:{current}"
     # A part under a key is never stale while its generations are current, so each process also
     # keeps it in its own memory: a hit is one read of the shared cache (the generations).
