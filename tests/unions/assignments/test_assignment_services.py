@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections
+from django.db import connection
 
 from tests.factories import (
     CadreFactory,
@@ -150,7 +150,7 @@ def test_two_people_assigning_a_fourth_and_fifth_unit_at_once_make_only_one(
         except ValidationError as error:
             outcomes.append(codes(error))
         finally:
-            close_old_connections()
+            connection.close()  # the thread's own; close_old_connections() keeps it open
 
     threads = [threading.Thread(target=assign_one, args=(u,)) for u in contenders]
     for thread in threads:
